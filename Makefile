@@ -1,0 +1,63 @@
+# Grid Academy (网格学院). `make demo` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+SYS_STAMP := var/.system-packages
+# Debian packages: CJK fonts for PDFs, poppler for PDF checks in tests, Chromium for browser tests.
+DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
+
+.PHONY: install system-packages demo serve migrate test test-postgres bench clean
+
+install: $(STAMP) system-packages node_modules/.installed
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Installs missing Debian packages when running as root with apt (CI, a fresh server); elsewhere it
+# only reports what is missing.
+system-packages: $(SYS_STAMP)
+
+$(SYS_STAMP):
+	@mkdir -p var
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "安装系统软件包:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "请先安装系统软件包:$$missing（sudo apt-get install$$missing）"; exit 1; fi; \
+	fi
+	@touch $(SYS_STAMP)
+
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "未找到 npm，跳过前端包（htmx）安装"; mkdir -p node_modules && touch node_modules/.installed; fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	@if [ ! -f var/.demo-loaded ]; then $(PY) manage.py load_demo && touch var/.demo-loaded; \
+	else echo "演示数据已载入（删除 var/.demo-loaded 可重新检查）"; fi
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: install
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (needs a server on 127.0.0.1:5432, trust auth).
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gridacademy} GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest tests/bench -s -p no:randomly $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var node_modules

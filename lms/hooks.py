@@ -1,0 +1,31 @@
+"""Extension points other apps use to add to the core screens without the core importing them.
+
+An app registers, in its AppConfig.ready():
+
+    register_home_section("trainee", my_section)
+
+where `my_section(request)` returns None (nothing to show) or
+`{"title": "我的课程", "template": "courses/_home_card.html", "context": {...}, "order": 10}`.
+Pages: "trainee" (我的学习), "manager" (辖区概览), "hr" (人事工作台).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+_home_sections: dict[str, list[Callable]] = defaultdict(list)
+
+
+def register_home_section(page: str, provider: Callable) -> None:
+    if provider not in _home_sections[page]:
+        _home_sections[page].append(provider)
+
+
+def collect_home_sections(request, page: str) -> list[dict]:
+    sections = []
+    for provider in _home_sections[page]:
+        section = provider(request)
+        if section:
+            sections.append(section)
+    return sorted(sections, key=lambda s: s.get("order", 100))

@@ -1,0 +1,51 @@
+"""The six roles. Each is a Django group named by its Chinese label, so a worker can hold several
+and Wagtail's admin permissions attach to the group."""
+
+from __future__ import annotations
+
+TRAINEE = "trainee"
+MENTOR = "mentor"
+TRAINER = "trainer"
+JUDGE = "judge"
+HR = "hr"
+MANAGER = "manager"
+
+ROLE_CHOICES: list[tuple[str, str]] = [
+    (TRAINEE, "网格员"),
+    (MENTOR, "导师"),
+    (TRAINER, "培训管理员"),
+    (JUDGE, "评委"),
+    (HR, "人事"),
+    (MANAGER, "管理者"),
+]
+LABEL_BY_CODE = dict(ROLE_CHOICES)
+CODE_BY_LABEL = {label: code for code, label in ROLE_CHOICES}
+
+# Roles that see the workers of their own org subtree (everyone else sees only themself).
+SUBTREE_ROLES = frozenset({TRAINER, HR, MANAGER})
+# Roles that may see 身份证号 and 手机号 unmasked (besides the person themself).
+PII_ROLES = frozenset({HR})
+# Roles that enter the Wagtail admin.
+ADMIN_ROLES = frozenset({TRAINER})
+
+
+def user_role_codes(user) -> set[str]:
+    """Role codes of a user, read once per request object."""
+    if user is None or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_grid_role_codes", None)
+    if cached is None:
+        labels = user.groups.values_list("name", flat=True)
+        cached = {CODE_BY_LABEL[label] for label in labels if label in CODE_BY_LABEL}
+        user._grid_role_codes = cached
+    return cached
+
+
+def has_role(user, *codes: str) -> bool:
+    return bool(user_role_codes(user) & set(codes))
+
+
+def forget_cached_roles(user) -> None:
+    if hasattr(user, "_grid_role_codes"):
+        del user._grid_role_codes
+

@@ -1,0 +1,79 @@
+"""Read queries of the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from lms import roles
+from lms.access import org_scope_q, worker_of, worker_scope_q
+from lms.models import AuditLog, LoginFailure, Notification, OrgUnit, Worker
+
+
+def login_block_reason(*, username: str, ip_address: str | None) -> str | None:
+    """Why a login attempt is refused before checking the password, or None."""
+    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+    recent = LoginFailure.objects.filter(created_at__gte=since)
+    if username and recent.filter(username=username.strip().lower()).count() >= settings.LOGIN_FAILURES_PER_ACCOUNT:
+        return f"该账号登录失败次数过多，已临时锁定，请 {minutes} 分钟后再试"
+    if ip_address and recent.filter(ip_address=ip_address).count() >= settings.LOGIN_FAILURES_PER_IP:
+        return f"当前网络登录失败次数过多，请 {minutes} 分钟后再试"
+    return None
+
+
+def unread_notification_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def visible_workers(user, *, search: str = "") -> QuerySet[Worker]:
+    qs = Worker.objects.filter(worker_scope_q(user)).select_related("org_unit", "user")
+    if search:
+        qs = qs.filter(Q(name__contains=search) | Q(employee_no__contains=search) | Q(org_unit__full_name__contains=search))
+    return qs.order_by("org_unit__path", "employee_no")
+
+
+def visible_org_units(user) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(org_scope_q(user))
+
+
+def org_overview(user) -> dict:
+    """辖区概览: the user's subtree broken down by its next level, with role head-counts."""
+    own = worker_of(user)
+    if own is None:
+        return {"root": None, "rows": [], "total": 0}
+    root = own.org_unit
+    children = list(root.children.all()) or [root]
+    workers = Worker.objects.filter(org_unit__path__startswith=root.path)
+    year_start = timezone.localdate().replace(month=1, day=1)
+    trainee_label = roles.LABEL_BY_CODE[roles.TRAINEE]
+    rows = []
+    for child in children:
+        in_child = workers.filter(org_unit__path__startswith=child.path)
+        stats = in_child.aggregate(
+            total=Count("pk"),
+            trainees=Count("pk", filter=Q(user__groups__name=trainee_label)),
+            new_this_year=Count("pk", filter=Q(hire_date__gte=year_start)),
+        )
+        rows.append({"unit": child, **stats})
+    return {
+        "root": root,
+        "rows": rows,
+        "total": workers.count(),
+        "grids": OrgUnit.objects.filter(path__startswith=root.path, level=5).count(),
+    }
+
+
+def recent_audit_entries(user, *, limit: int = 20) -> QuerySet[AuditLog]:
+    """Audit rows of actions by people the user may see (HR's own trail included)."""
+    visible_user_ids = Worker.objects.filter(worker_scope_q(user)).values("user_id")
+    return AuditLog.objects.filter(actor_id__in=visible_user_ids).select_related("actor")[:limit]

@@ -1,0 +1,18 @@
+"""Celery tasks of the core: thin wrappers that call services with ids."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from lms import services
+
+
+@shared_task(name="lms.notification_send")
+def notification_send_task(recipient_id: int, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int | None:
+    recipient = get_user_model().objects.get(pk=recipient_id)
+    notification = services.notification_send(recipient=recipient, title=title, body=body, url=url, dedupe_key=dedupe_key)
+    return notification.pk if notification else None
+
+
+@shared_task(name="lms.login_failures_prune")
+def login_failures_prune_task() -> int:
+    return services.login_failures_prune()

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from lms import views
+from lms.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.RateLimitedLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/set/", views.password_set, name="password_set"),
+    path("me/", views.trainee_home, name="trainee_home"),
+    path("overview/", views.manager_home, name="manager_home"),
+    path("hr/", views.hr_home, name="hr_home"),
+    path("workers/", views.worker_list, name="worker_list"),
+    path("workers/<str:employee_no>/", views.worker_detail, name="worker_detail"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page serving comes last: course and case pages live at /courses/…, /cases/….
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,25 @@
+import pytest
+
+from lms import roles
+from tests.factories import WorkerFactory, org
+
+
+@pytest.fixture
+def city_tree(db):
+    """Two streets (街道 A and B) of one city, a grid in each."""
+    return {
+        "city": org("测试市"),
+        "street_a": org("测试市/甲区/甲街道"),
+        "street_b": org("测试市/甲区/乙街道"),
+        "grid_a": org("测试市/甲区/甲街道/一社区/一网格"),
+        "grid_a2": org("测试市/甲区/甲街道/一社区/二网格"),
+        "grid_b": org("测试市/甲区/乙街道/二社区/一网格"),
+    }
+
+
+@pytest.fixture
+def make_worker(db):
+    def make(*, unit, role_codes=(roles.TRAINEE,), **kwargs):
+        return WorkerFactory(org_unit=unit, roles=set(role_codes), **kwargs)
+
+    return make
