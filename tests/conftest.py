@@ -23,3 +23,6 @@ def make_worker(db):
         return WorkerFactory(org_unit=unit, roles=set(role_codes), **kwargs)
 
     return make
+
+
+from tests.browser import phone_page  # noqa: E402,F401  (fixture for browser tests)
