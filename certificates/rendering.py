@@ -11,6 +11,7 @@ laid out once: each page is written as its own PDF and the whole as the print-re
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import os
@@ -31,6 +32,8 @@ FULL_FONT_CANDIDATES = [
 COMMON_FONT_NAME = "GACommonSC-v1.otf"
 _lock = threading.RLock()
 _state: dict = {}
+# Drop WeasyPrint objects before interpreter teardown (their __del__ fails once modules are gone).
+atexit.register(_state.clear)
 
 
 def full_font() -> tuple[Path, int, str]:

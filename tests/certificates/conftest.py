@@ -6,6 +6,15 @@ import pytest
 from certificates.models import Certificate, CertificateType
 
 
+@pytest.fixture(autouse=True)
+def default_types(db):
+    """The data migration's types (a transactional test elsewhere may have flushed them)."""
+    from certificates.defaults import ensure_default_types
+    from certificates.models import AllowanceRate
+
+    ensure_default_types(CertificateType, AllowanceRate)
+
+
 @pytest.fixture
 def make_cert(db):
     """A certificate recorded directly (dates in the past are fine for rule tests)."""
