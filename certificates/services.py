@@ -419,7 +419,11 @@ def issuance_job_run(*, job_id: int) -> IssuanceJob:
         last_saved = 0
 
         def progress(count: int) -> None:
+            # Runs in this process while the worker processes render the next chunks. The holders
+            # are told as their chunk is done (a PDF missing for any reason is rendered on download).
             nonlocal done, last_saved
+            for certificate in certificates[done : done + count]:
+                _notify_holder(certificate)
             done += count
             if done - last_saved >= step or done == len(certificates):
                 IssuanceJob.objects.filter(pk=job.pk).update(done=done)
@@ -439,8 +443,6 @@ def issuance_job_run(*, job_id: int) -> IssuanceJob:
                 status=IssuanceJob.Status.DONE, done=len(certificates), total=len(certificates),
                 batch_pdf=batch_rel, finished_at=timezone.now(),
             )
-            for certificate in certificates:
-                _notify_holder(certificate)
     except Exception as exc:
         IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.FAILED, error=str(exc)[:2000])
         raise
