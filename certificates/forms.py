@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from lms.models import OrgUnit
+
 from .models import CertificateType, Incentive
 from .services import MAX_SCAN_BYTES, scan_problem
 
@@ -39,11 +41,20 @@ class BulkIssueForm(forms.Form):
     )
     issued_on = forms.DateField(label="发证日期", widget=DateInput)
     source_label = forms.CharField(label="颁发事由（印在证书上）", max_length=200, required=False, help_text="例：完成2026年度网格员岗前培训")
-    employee_nos = forms.CharField(label="工号（每行一个，或用逗号分隔）", widget=forms.Textarea(attrs={"rows": 5}))
+    employee_nos = forms.CharField(label="工号（每行一个，或用逗号分隔）", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    org_unit = forms.ModelChoiceField(label="或：该组织单元的全部网格员", queryset=OrgUnit.objects.none(), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, org_units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issued_on"].initial = timezone.localdate()
+        if org_units is not None:
+            self.fields["org_unit"].queryset = org_units
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("employee_nos", "").strip() and not data.get("org_unit"):
+            raise forms.ValidationError("请填写工号，或选择一个组织单元")
+        return data
 
     def employee_numbers(self) -> list[str]:
         text = self.cleaned_data["employee_nos"].replace("，", ",").replace(",", "\n")

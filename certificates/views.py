@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from lms import roles
 from lms.access import get_scoped_object_or_404, scope_queryset, worker_of
 from lms.models import OrgLevel, Worker
+from lms.selectors import visible_org_units
 from lms.views import client_ip
 
 from . import selectors, services
@@ -133,10 +134,15 @@ def hr_external_new(request):
 @login_required
 def hr_bulk_issue(request):
     _require_hr(request)
-    form = BulkIssueForm(request.POST or None)
+    form = BulkIssueForm(request.POST or None, org_units=visible_org_units(request.user))
     if request.method == "POST" and form.is_valid():
         numbers = form.employee_numbers()
-        workers = list(scope_queryset(request.user, Worker.objects.all(), worker_path="").filter(employee_no__in=numbers))
+        visible = scope_queryset(request.user, Worker.objects.all(), worker_path="")
+        workers = list(visible.filter(employee_no__in=numbers))
+        if form.cleaned_data["org_unit"] is not None:
+            unit = form.cleaned_data["org_unit"]
+            cohort = visible.filter(org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE])
+            workers = list({w.pk: w for w in [*workers, *cohort]}.values())
         missing = sorted(set(numbers) - {w.employee_no for w in workers})
         if missing:
             form.add_error("employee_nos", f"以下工号不存在或不在您的管辖范围内：{'、'.join(missing[:20])}")

@@ -98,3 +98,21 @@ def test_my_certificates_and_home_cards(client, city_tree, make_worker, make_cer
     assert "我的证书" in client.get("/me/").content.decode()
     client.force_login(hr.user)
     assert "证书与津贴" in client.get("/hr/").content.decode()
+
+
+def test_bulk_issue_to_an_org_unit_takes_its_trainees_only_within_scope(client, hr, city_tree, make_worker, media, django_capture_on_commit_callbacks, settings):
+    settings.CERTIFICATE_RENDER_PROCESSES = 1
+    inside = [make_worker(unit=city_tree["grid_a"]), make_worker(unit=city_tree["grid_a2"])]
+    make_worker(unit=city_tree["grid_b"])  # another street: not HR's
+    client.force_login(hr.user)
+    assert client.post("/certificates/hr/issue/", {
+        "title": "x", "certificate_type": "COURSE", "issued_on": "2025-06-30", "org_unit": city_tree["grid_b"].pk,
+    }).status_code == 200  # a unit outside HR's subtree is not a valid choice
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/certificates/hr/issue/", {
+            "title": "甲街道全体结业", "certificate_type": "COURSE", "issued_on": "2025-06-30", "org_unit": city_tree["street_a"].pk,
+        })
+    assert response.status_code == 302
+    job = IssuanceJob.objects.get()
+    assert sorted(job.worker_ids) == sorted(w.pk for w in inside)
+    assert job.status == "done" and job.done == 2
