@@ -262,14 +262,15 @@ def render_many(
         for number, start in enumerate(range(0, len(sheets), chunk_size)):
             part = workdir / f"part-{number:05d}.pdf" if join else None
             chunks.append((sheets[start : start + chunk_size], paths[start : start + chunk_size], part, batch_font))
-        if processes <= 1 or len(chunks) <= 1:
-            results = map(_render_chunk, chunks)
-            pool = None
-        else:
+        pool = None
+        if processes > 1 and len(chunks) > 1:
             import multiprocessing
 
-            pool = multiprocessing.get_context("fork").Pool(processes)
-            results = pool.imap(_render_chunk, chunks)
+            try:
+                pool = multiprocessing.get_context("fork").Pool(processes)
+            except (AssertionError, OSError) as exc:  # e.g. inside a daemonic worker process
+                logger.warning("rendering certificates in one process: %s", exc)
+        results = pool.imap(_render_chunk, chunks) if pool is not None else map(_render_chunk, chunks)
         try:
             for count in results:
                 if progress:

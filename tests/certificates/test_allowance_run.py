@@ -114,3 +114,30 @@ def test_non_hr_cannot_open_hr_screens(client, setup, make_worker, city_tree):
         client.force_login(user)
         for url in ("/certificates/hr/", "/certificates/hr/allowances/2025-03/", "/certificates/hr/allowances/2025-03/export.xlsx", "/certificates/hr/exports/register.csv"):
             assert client.get(url).status_code == 404, url
+
+
+def test_certification_rate_by_org_unit(city_tree, make_worker, make_cert):
+    from certificates.selectors import certification_rates
+
+    holder = make_worker(unit=city_tree["grid_a"])
+    lapsed = make_worker(unit=city_tree["grid_a2"])
+    make_worker(unit=city_tree["grid_a2"])
+    make_cert(holder, "PSY", D(2023, 1, 1))
+    make_cert(holder, "COURSE", D(2023, 1, 1))  # platform certificates do not count
+    make_cert(lapsed, "ERS", D(2020, 1, 1), valid_until=D(2023, 1, 1))
+    rows = {r["unit"].name: r for r in certification_rates(city_tree["street_a"])}
+    assert rows["一社区"]["total"] == 3 and rows["一社区"]["holders"] == 1
+    assert rows["一社区"]["rate"] == Decimal("33.3")
+
+
+def test_hr_certificate_page_is_scoped(client, setup, make_cert):
+    cert_b = make_cert(setup["b"], "SW-1", D(2024, 1, 1))
+    client.force_login(setup["street_hr"].user)  # 甲街道: B001 lives in 乙街道
+    assert client.get(f"/certificates/hr/c/{cert_b.verification_code}/").status_code == 404
+    assert client.post(f"/certificates/hr/c/{cert_b.verification_code}/", {"reason": "x"}).status_code == 404
+    client.force_login(setup["city_hr"].user)
+    response = client.post(f"/certificates/hr/c/{cert_b.verification_code}/", {"action": "revoke", "reason": "证书已注销"})
+    assert response.status_code == 302
+    cert_b.refresh_from_db()
+    assert cert_b.revoked_on is not None and cert_b.revoke_reason == "证书已注销"
+    assert AuditLog.objects.filter(target_type="certificate", target_id=cert_b.serial_no, actor=setup["city_hr"].user).exists()
