@@ -361,6 +361,25 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> Path:
     return path
 
 
+def certificate_expiry_reminders_send(*, today: dt.date | None = None, days: int = 30) -> int:
+    """Tell holders whose certificate expires within `days` (run daily by beat; once per expiry date)."""
+    today = today or timezone.localdate()
+    due = Certificate.objects.filter(
+        revoked_on__isnull=True, valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=days)
+    ).select_related("worker__user", "certificate_type")
+    sent = 0
+    for certificate in due.iterator(chunk_size=500):
+        if notification_send(
+            recipient=certificate.worker.user,
+            title=f"您的{certificate.certificate_type.name}将于{certificate.valid_until:%Y年%m月%d日}到期",
+            body=f"证书编号 {certificate.serial_no}。到期后不再计发该证书津贴，请及时办理延续或复审并交人事登记。",
+            url=reverse("certificates:mine"),
+            dedupe_key=f"certificate-expiry:{certificate.pk}:{certificate.valid_until:%Y%m%d}",
+        ):
+            sent += 1
+    return sent
+
+
 # --- bulk issuance ----------------------------------------------------------------------------------
 
 

@@ -66,3 +66,18 @@ def test_codes_are_long_and_distinct(holder):
     codes = {certificate_issue(worker=holder, type_code="COURSE").verification_code for _ in range(20)}
     assert len(codes) == 20
     assert all(len(code) >= 32 for code in codes)  # 24 random bytes = 192 bits
+
+
+def test_expiry_reminder_once_per_expiry_date(holder, make_cert):
+    from certificates.services import certificate_expiry_reminders_send
+    from lms.models import Notification
+
+    today = timezone.localdate()
+    soon = make_cert(holder, "ERS", D(2022, 1, 1), valid_until=today + dt.timedelta(days=20))
+    make_cert(holder, "PSY", D(2022, 1, 1), valid_until=today + dt.timedelta(days=90))  # not yet
+    gone = make_cert(holder, "SW-1", D(2022, 1, 1), valid_until=today + dt.timedelta(days=5))
+    certificate_revoke(certificate=gone, reason="注销", revoked_on=today)
+    assert certificate_expiry_reminders_send() == 1
+    assert certificate_expiry_reminders_send() == 0
+    note = Notification.objects.get(recipient=holder.user)
+    assert "应急救援员" in note.title and soon.serial_no in note.body
