@@ -185,6 +185,16 @@ def jobs_for(user) -> QuerySet[IssuanceJob]:
 # --- allowances -------------------------------------------------------------------------------------
 
 
+def may_run_allowance_month(user) -> bool:
+    """Computing and approving a month affects the whole city: HR at city level (or a superuser)."""
+    from lms.models import OrgLevel
+
+    if user.is_superuser:
+        return True
+    own = worker_of(user)
+    return bool(own and roles.has_role(user, roles.HR) and own.org_unit.level == OrgLevel.CITY)
+
+
 def allowance_lines_visible(user, run: AllowanceMonth) -> QuerySet[AllowanceLine]:
     return scope_queryset(user, run.lines.select_related("worker__org_unit")).order_by("worker__employee_no")
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -756,7 +755,3 @@ def incentives_export(*, output, fmt: str | None = None, year: int | None = None
     audit_log_record(actor=actor, action=AuditLog.Action.EXPORT, target_type="incentive", detail={"rows": count, "format": fmt, "year": year, "scope": root.full_name if root else "全部"}, ip_address=ip_address)
     return count
 
-
-def rate_total_check(run: AllowanceMonth) -> Decimal:
-    """Sum of the month's lines from the database (used by tests and the month page)."""
-    return run.lines.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

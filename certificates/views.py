@@ -13,17 +13,16 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from lms import roles
 from lms.access import get_scoped_object_or_404, scope_queryset, worker_of
-from lms.models import OrgLevel, Worker
+from lms.models import Worker
 from lms.selectors import visible_org_units
 from lms.views import client_ip
 
 from . import selectors, services
 from .forms import AdjustmentForm, BulkIssueForm, ExternalCertificateForm, IncentiveForm, RevokeForm
-from .models import AllowanceMonth, Certificate, IssuanceJob
+from .models import AllowanceMonth, Certificate, CertificateType, IssuanceJob
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -34,14 +33,6 @@ CONTENT_TYPES = {
 def _require_hr(request) -> None:
     if not (request.user.is_superuser or roles.has_role(request.user, roles.HR)):
         raise Http404("页面不存在")
-
-
-def _may_run_month(user) -> bool:
-    """Computing and approving a month affects the whole city: HR at city level (or a superuser)."""
-    if user.is_superuser:
-        return True
-    own = worker_of(user)
-    return bool(own and roles.has_role(user, roles.HR) and own.org_unit.level == OrgLevel.CITY)
 
 
 # --- public -----------------------------------------------------------------------------------------
@@ -100,7 +91,7 @@ def hr_index(request):
         "rows": [{"c": c, "status": c.status_on(today), "status_label": selectors.STATUS_LABELS[c.status_on(today)]} for c in page.object_list],
         "search": search,
         "type_code": type_code,
-        "types": selectors.CertificateType.objects.all(),
+        "types": CertificateType.objects.all(),
         "rates": selectors.certification_rates(root),
         "jobs": selectors.jobs_for(request.user)[:5],
         "nav": "hr",
@@ -219,7 +210,7 @@ def hr_certificate(request, code: str):
 @login_required
 def hr_allowances(request):
     _require_hr(request)
-    may_run = _may_run_month(request.user)
+    may_run = selectors.may_run_allowance_month(request.user)
     if request.method == "POST":
         if not may_run:
             raise Http404("页面不存在")
@@ -248,7 +239,7 @@ def _run(request, month: str) -> AllowanceMonth:
 @login_required
 def hr_allowance_month(request, month: str):
     run = _run(request, month)
-    may_run = _may_run_month(request.user)
+    may_run = selectors.may_run_allowance_month(request.user)
     adjustment_form = AdjustmentForm(request.POST if request.POST.get("action") == "adjust" else None, prefix="adj")
     incentive_form = IncentiveForm(request.POST if request.POST.get("action") == "incentive" else None, prefix="inc")
     if request.method == "POST":

@@ -6,7 +6,6 @@ exported to XLSX in < 60 s with peak memory < 300 MB.
 """
 
 import datetime as dt
-import io
 import os
 import resource
 import secrets
@@ -22,7 +21,6 @@ from django.test import Client
 from certificates.defaults import ensure_default_types
 from certificates.models import AllowanceRate, Certificate, CertificateType
 from certificates.services import allowance_month_compute, allowances_export, certificate_issue, issuance_job_create, issuance_job_run
-from lms import roles
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
 

@@ -1,7 +1,6 @@
 """External qualification form (scan checked by content), bulk issuance job with progress, home cards."""
 
 import datetime as dt
-import io
 import re
 import shutil
 import subprocess
