@@ -395,8 +395,7 @@ def _gift_question(number: int, meta: dict, category: str, body: str, errors: Ro
 
 
 def _points_text(points: Decimal) -> str:
-    value = Decimal(points).normalize()
-    return format(value, "f")
+    return format(Decimal(points).normalize(), "f")
 
 
 def write_gift(questions) -> tuple[str, list[str]]:

@@ -37,6 +37,11 @@ def blank_count(answer: str) -> int:
     return len(split_blanks(answer))
 
 
+def plain(value: Decimal) -> str:
+    """`Decimal("10.00")` → "10", `Decimal("2.50")` → "2.5" (never exponent notation)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def quantize(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -137,6 +142,6 @@ def is_answered(qtype: str, response) -> bool:
 
 
 __all__ = [
-    "AnswerShapeError", "OPTION_LETTERS", "blank_count", "fold", "is_answered", "quantize", "score_response",
+    "AnswerShapeError", "OPTION_LETTERS", "blank_count", "fold", "is_answered", "plain", "quantize", "score_response",
     "split_blanks", "to_original_letters", "validate_response",
 ]

@@ -30,6 +30,7 @@ from assessments.models import (
 from assessments.scoring import (
     AnswerShapeError,
     blank_count,
+    plain,
     quantize,
     score_response,
     to_original_letters,
@@ -501,7 +502,7 @@ def answer_mark(*, answer: Answer, marker, score, comment: str = "", now: dt.dat
     except Exception:
         raise MarkingRefused("得分应为数字")
     if not score.is_finite() or score < 0 or score > answer.version.points:
-        raise MarkingRefused(f"得分应在 0 到 {answer.version.points.normalize()} 之间")
+        raise MarkingRefused(f"得分应在 0 到 {plain(answer.version.points)} 之间")
     if score != score.quantize(Decimal("0.01")):
         raise MarkingRefused("得分最多两位小数")
     with transaction.atomic():
@@ -518,7 +519,7 @@ def answer_mark(*, answer: Answer, marker, score, comment: str = "", now: dt.dat
             _finish_grading(attempt, now)
             notification_send(
                 recipient=attempt.worker.user,
-                title=f"“{attempt.quiz.title}”已阅卷，得分 {attempt.score.normalize()} / {attempt.max_score.normalize()}",
+                title=f"“{attempt.quiz.title}”已阅卷，得分 {plain(attempt.score)} / {plain(attempt.max_score)}",
                 url=f"/attempts/{attempt.pk}/",
                 dedupe_key=f"attempt-graded-{attempt.pk}-{now.timestamp():.0f}",
             )
