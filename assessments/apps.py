@@ -16,6 +16,7 @@ class AssessmentsConfig(AppConfig):
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once the permissions exist (after migrate).
         post_migrate.connect(_grant_trainer_permissions, sender=self)
+        post_migrate.connect(_ensure_competency_defaults, sender=self)
 
 
 TRAINER_MODELS = ("question", "quiz", "quizquestion", "quizdrawrule", "competencymodel", "indicator")
@@ -30,3 +31,9 @@ def _grant_trainer_permissions(**kwargs):
     group = role_groups_ensure()[roles.TRAINER]
     permissions = Permission.objects.filter(content_type__app_label="assessments", content_type__model__in=TRAINER_MODELS)
     group.permissions.add(*permissions)
+
+
+def _ensure_competency_defaults(**kwargs):
+    from assessments.services import competency_defaults_ensure
+
+    competency_defaults_ensure()

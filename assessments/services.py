@@ -91,6 +91,28 @@ def evidence_record(*, worker: Worker, indicator_code: str, score, occurred_on: 
     return evidence
 
 
+def competency_defaults_ensure() -> CompetencyModel | None:
+    """Create version 1 of the model with DESIGN.md's 18 indicators when no version exists.
+
+    Migration 0002 ships the same defaults; this also runs after every migrate/flush (post_migrate),
+    so a database emptied by a test flush gets them back like the role groups.
+    """
+    from assessments.migrations import DEFAULT_INDICATORS
+
+    with transaction.atomic():
+        if CompetencyModel.objects.exists():
+            return None
+        model = CompetencyModel.objects.create(
+            version=1, name="网格员能力素质模型", is_active=True, note="初始版本：5 个一级指标、18 个二级指标"
+        )
+        Indicator.objects.bulk_create(
+            Indicator(model=model, code=code, primary_name=primary, name=name, description=description,
+                      evidence_methods=methods, order=order)
+            for order, (code, primary, name, description, methods) in enumerate(DEFAULT_INDICATORS, start=1)
+        )
+    return model
+
+
 def competency_model_new_version(*, note: str = "") -> CompetencyModel:
     """Copy the active model into a new version and activate it (edit the copy in the admin)."""
     with transaction.atomic():

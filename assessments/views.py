@@ -80,6 +80,10 @@ def quiz_start(request, pk: int):
     return redirect("assessments:attempt", pk=attempt.pk)
 
 
+def _clock(seconds: int | None) -> str:
+    return "" if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def _take_items(attempt, answers, show_answers: bool):
     reviews = _review_items(attempt, answers, True) if show_answers else [None] * len(answers)
     items = []
@@ -148,7 +152,7 @@ def attempt_page(request, pk: int):
                 "quiz": attempt.quiz,
                 "items": _take_items(attempt, answers, review["answers"]),
                 "server_now": now.isoformat(),
-                "time_left": time_left(attempt, now),
+                "time_left_text": _clock(time_left(attempt, now)),
                 "nav": "trainee",
             },
         )
