@@ -53,8 +53,7 @@ def test_phone_takes_a_quiz_with_reload_and_offline(phone_page, live_server, cit
     assert Answer.objects.get(attempt=attempt, position=3).response is None
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('save-status').textContent.indexOf('网络') === -1")
-    saved(page)
+    page.wait_for_function("/已自动保存|已同步/.test(document.getElementById('save-status').textContent)")
     assert Answer.objects.get(attempt=attempt, position=3).response == "对"
     assert Answer.objects.get(attempt=attempt, position=4).response == ["２", "二十四"]
 

@@ -180,7 +180,7 @@
   }
   if (deadline !== null) { tick(); setInterval(tick, 1000); }
 
-  window.addEventListener("online", function () { flush().then(function () { if (closed === false && submitting === false) say("网络已恢复，答案已同步"); }); });
+  window.addEventListener("online", function () { flush().then(function () { if (closed === false && submitting === false) say("已重新连接，答案已同步"); }); });
   setInterval(function () { if (pending().length) flush(); }, 5000);
   show(0);
   if (pending().length) flush();
