@@ -373,8 +373,13 @@ def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None,
             )
             answers = []
             max_score = Decimal(0)
+            latest: dict[int, QuestionVersion] = {}
+            for candidate in QuestionVersion.objects.filter(question__in=questions).order_by("question_id", "-number"):
+                latest.setdefault(candidate.question_id, candidate)
             for position, question in enumerate(questions, start=1):
-                version = question_version_current(question=question)
+                version = latest.get(question.pk)
+                if version is None or not _same_content(_content_of(version), _content_of(question)):
+                    version = question_version_current(question=question)
                 option_map = {}
                 if quiz.shuffle_options and version.qtype in (QuestionType.SINGLE, QuestionType.MULTI):
                     originals = list(version.options)
