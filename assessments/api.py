@@ -140,31 +140,25 @@ def answer_put(request, attempt_id: int, question_id: int):
         raise HttpError(400, "请求内容不是有效的 JSON")
     if not isinstance(body, dict) or ("answer" not in body and "flagged" not in body):
         raise HttpError(400, "请求内容应为 {\"answer\": …}")
-    answer = (
-        Answer.objects.select_related("attempt", "version")
-        .filter(attempt_id=attempt_id, question_id=question_id, attempt__worker__user_id=request.user.pk)
-        .first()
-    )
-    if answer is None:
+    target = selectors.autosave_target(request.user, attempt_id, question_id)
+    if target is None:
         raise Http404("未找到该题")
     flagged = body.get("flagged")
     if flagged is not None and not isinstance(flagged, bool):
         raise HttpError(400, "flagged 应为 true 或 false")
     try:
         if "answer" in body:
-            services.answer_save(answer=answer, response=body["answer"], flagged=flagged)
+            services.answer_autosave(target=target, response=body["answer"], flagged=flagged)
         else:
-            services.answer_flag(answer=answer, flagged=flagged)
+            services.answer_flag(target=target, flagged=flagged)
     except AnswerShapeError as wrong:
         raise HttpError(400, str(wrong))
     except services.AttemptClosed as closed:
         raise HttpError(409, str(closed))
-    return {
-        "saved": True,
-        "answered": is_answered(answer.version.qtype, answer.response),
-        "saved_at": answer.saved_at,
-        "time_left": time_left(answer.attempt),
-    }
+    result = {"saved": True, "flagged": target.flagged if flagged is not None else None, "time_left": time_left(target)}
+    if "answer" in body:
+        result.update(answered=is_answered(target.qtype, target.response), saved_at=target.saved_at)
+    return result
 
 
 @router.post("/attempts/{attempt_id}/submit", summary="交卷（重复提交只评分一次）")

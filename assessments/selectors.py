@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from assessments.models import (
     Answer,
@@ -137,6 +141,62 @@ def attempt_for_user(user, attempt_id: int) -> Attempt | None:
     if worker is None:
         return None
     return Attempt.objects.select_related("quiz").filter(pk=attempt_id, worker=worker).first()
+
+
+@dataclass
+class AutosaveTarget:
+    """What an autosave needs about one answer of the caller's own open attempt."""
+
+    answer_id: int
+    attempt_id: int
+    state: str
+    deadline: dt.datetime | None
+    qtype: str
+    options: dict
+    answer_key: str
+    option_map: dict
+    response: object = None
+    flagged: bool = False
+    saved_at: dt.datetime | None = None
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _aware(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, dt.timezone.utc)
+    parsed = parse_datetime(str(value))
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.timezone.utc)
+
+
+_AUTOSAVE_SQL = """
+    SELECT a.id, a.attempt_id, t.state, t.deadline, v.qtype, v.options, v.answer, a.option_map
+    FROM assessments_answer a
+    JOIN assessments_attempt t ON t.id = a.attempt_id
+    JOIN lms_worker w ON w.id = t.worker_id
+    JOIN assessments_questionversion v ON v.id = a.version_id
+    WHERE a.attempt_id = %s AND a.question_id = %s AND w.user_id = %s
+"""
+
+
+def autosave_target(user, attempt_id: int, question_id: int) -> AutosaveTarget | None:
+    """The answer to autosave, only within the user's own attempt (None → 404).
+
+    This is the hottest path of a city-wide exam (tens of thousands of saves), so it is one
+    hand-written join instead of an ORM query; the columns are those of the models above.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_AUTOSAVE_SQL, [attempt_id, question_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    answer_id, attempt_id, state, deadline, qtype, options, answer_key, option_map = row
+    return AutosaveTarget(
+        answer_id=answer_id, attempt_id=attempt_id, state=state, deadline=_aware(deadline), qtype=qtype,
+        options=_json(options) or {}, answer_key=answer_key, option_map=_json(option_map) or {},
+    )
 
 
 def attempt_answers(attempt: Attempt) -> list[Answer]:

@@ -4,11 +4,12 @@ attempts (start → autosave → submit → marking → graded), and exports."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -69,26 +70,46 @@ def evidence_record(*, worker: Worker, indicator_code: str, score, occurred_on: 
     `source` is a model instance or a `(type, id)` pair; the same source recorded again updates
     its row instead of adding another, so re-grading never double-counts.
     """
-    score = quantize(Decimal(score))
-    if not Decimal(0) <= score <= Decimal(100):
-        raise ValueError("能力证据得分应在 0–100 之间")
-    indicator = selectors.indicator_by_code(indicator_code)
-    if indicator is None:
-        raise ValueError(f"未知能力指标“{indicator_code}”")
-    source_type, source_id = _source_key(source)
+    return evidence_record_many(worker=worker, items=[(indicator_code, score, occurred_on, source)])[0]
+
+
+def evidence_record_many(*, worker: Worker, items: list[tuple]) -> list[Evidence]:
+    """`evidence_record` for several `(indicator_code, score, occurred_on, source)` at once
+    (a graded attempt records one per answer): a handful of queries however many items."""
+    if not items:
+        return []
+    indicators = {i.code: i for i in selectors.active_indicators()}
+    prepared = []
+    for indicator_code, score, occurred_on, source in items:
+        score = quantize(Decimal(score))
+        if not Decimal(0) <= score <= Decimal(100):
+            raise ValueError("能力证据得分应在 0–100 之间")
+        indicator = indicators.get(indicator_code)
+        if indicator is None:
+            raise ValueError(f"未知能力指标“{indicator_code}”")
+        prepared.append((indicator, score, occurred_on, *_source_key(source)))
     with transaction.atomic():
-        evidence, created = Evidence.objects.get_or_create(
-            worker=worker,
-            indicator=indicator,
-            source_type=source_type,
-            source_id=source_id,
-            defaults={"score": score, "occurred_on": occurred_on},
-        )
-        if not created and (evidence.score != score or evidence.occurred_on != occurred_on):
-            evidence.score = score
-            evidence.occurred_on = occurred_on
-            evidence.save(update_fields=["score", "occurred_on"])
-    return evidence
+        existing = {
+            (e.indicator_id, e.source_type, e.source_id): e
+            for e in Evidence.objects.filter(
+                worker=worker, source_id__in={p[4] for p in prepared}, source_type__in={p[3] for p in prepared}
+            )
+        }
+        result, new, changed = [], [], []
+        for indicator, score, occurred_on, source_type, source_id in prepared:
+            evidence = existing.get((indicator.pk, source_type, source_id))
+            if evidence is None:
+                evidence = Evidence(worker=worker, indicator=indicator, score=score, occurred_on=occurred_on,
+                                    source_type=source_type, source_id=source_id)
+                new.append(evidence)
+                existing[(indicator.pk, source_type, source_id)] = evidence
+            elif evidence.score != score or evidence.occurred_on != occurred_on:
+                evidence.score, evidence.occurred_on = score, occurred_on
+                changed.append(evidence)
+            result.append(evidence)
+        Evidence.objects.bulk_create(new)
+        Evidence.objects.bulk_update(changed, ["score", "occurred_on"])
+    return result
 
 
 def competency_defaults_ensure() -> CompetencyModel | None:
@@ -411,43 +432,83 @@ def shown_options(answer: Answer) -> dict[str, str]:
 
 
 def answer_save(*, answer: Answer, response, flagged: bool | None = None, now: dt.datetime | None = None) -> Answer:
-    """Autosave one response. Refused (AttemptClosed) once submitted or past the deadline;
-    a response of the wrong shape raises AnswerShapeError."""
-    now = now or timezone.now()
+    """Autosave one response (see `answer_autosave`); returns the answer as saved."""
     attempt = answer.attempt
-    if attempt.state != AttemptState.IN_PROGRESS:
-        raise AttemptClosed("本次作答已提交，不能再修改答案")
-    if attempt.deadline is not None and now > attempt.deadline:
-        raise AttemptClosed("已超过作答截止时间，答案未保存")
     version = answer.version
-    value = validate_response(
-        qtype=version.qtype,
-        shown_letters="".join(answer.option_map or version.options),
-        blanks=blank_count(version.answer) if version.qtype == QuestionType.BLANK else 0,
-        response=response,
+    target = selectors.AutosaveTarget(
+        answer_id=answer.pk, attempt_id=attempt.pk, state=attempt.state, deadline=attempt.deadline,
+        qtype=version.qtype, options=version.options, answer_key=version.answer, option_map=answer.option_map,
     )
-    fields = {"response": value, "saved_at": now}
+    answer_autosave(target=target, response=response, flagged=flagged, now=now)
+    answer.response = target.response
+    answer.saved_at = target.saved_at
     if flagged is not None:
-        fields["flagged"] = bool(flagged)
-    with transaction.atomic():
-        updated = Answer.objects.filter(
-            pk=answer.pk, attempt__state=AttemptState.IN_PROGRESS
-        ).update(**fields)
-        if not updated:
-            raise AttemptClosed("本次作答已提交，不能再修改答案")
-    for name, value in fields.items():
-        setattr(answer, name, value)
+        answer.flagged = bool(flagged)
     return answer
 
 
-def answer_flag(*, answer: Answer, flagged: bool) -> None:
+def answer_autosave(*, target: selectors.AutosaveTarget, response, flagged: bool | None = None,
+                    now: dt.datetime | None = None) -> selectors.AutosaveTarget:
+    """Store one response of an open attempt.
+
+    Refused with AttemptClosed once submitted or past the server's deadline; a response of the
+    wrong shape raises AnswerShapeError. The write is a single UPDATE that only succeeds while the
+    attempt is still open; on PostgreSQL it holds a share lock on the attempt row, so a submit
+    (which locks that row for update) is ordered either wholly before or wholly after it — no save
+    can slip in between grading and commit.
+    """
+    now = now or timezone.now()
+    if target.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed("本次作答已提交，不能再修改答案")
+    if target.deadline is not None and now > target.deadline:
+        raise AttemptClosed("已超过作答截止时间，答案未保存")
+    value = validate_response(
+        qtype=target.qtype,
+        shown_letters="".join(target.option_map or target.options),
+        blanks=blank_count(target.answer_key) if target.qtype == QuestionType.BLANK else 0,
+        response=response,
+    )
+    postgres = connection.vendor == "postgresql"
+    assignments = ["response = %s" + ("::jsonb" if postgres else ""), "saved_at = %s"]
+    params: list = [None if value is None else json.dumps(value, ensure_ascii=False), now]
+    if flagged is not None:
+        assignments.append("flagged = %s")
+        params.append(bool(flagged))
+    lock = " FOR SHARE" if postgres else ""
+    sql = (
+        f"UPDATE assessments_answer SET {', '.join(assignments)} WHERE id = %s AND EXISTS ("
+        f"SELECT 1 FROM assessments_attempt WHERE id = %s AND state = %s{lock})"
+    )
     with transaction.atomic():
-        Answer.objects.filter(pk=answer.pk).update(flagged=bool(flagged))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, target.answer_id, target.attempt_id, AttemptState.IN_PROGRESS.value])
+            updated = cursor.rowcount
+    if not updated:
+        raise AttemptClosed("本次作答已提交，不能再修改答案")
+    target.response = value
+    target.saved_at = now
+    if flagged is not None:
+        target.flagged = bool(flagged)
+    return target
+
+
+def answer_flag(*, target: selectors.AutosaveTarget, flagged: bool) -> None:
+    """Mark or unmark a question for review (the navigator's flag) while the attempt is open."""
+    if target.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed("本次作答已提交，不能再修改")
+    with transaction.atomic():
+        updated = Answer.objects.filter(pk=target.answer_id, attempt__state=AttemptState.IN_PROGRESS).update(
+            flagged=bool(flagged)
+        )
+    if not updated:
+        raise AttemptClosed("本次作答已提交，不能再修改")
+    target.flagged = bool(flagged)
 
 
 def _grade_auto(attempt: Attempt) -> bool:
     """Score every automatically marked answer; returns whether any 简答 awaits a person."""
     pending = False
+    changed: list[Answer] = []
     for answer in attempt.answers.select_related("version"):
         version = answer.version
         if version.qtype == QuestionType.ESSAY:
@@ -463,7 +524,8 @@ def _grade_auto(attempt: Attempt) -> bool:
         )
         if answer.score != score:
             answer.score = score
-            answer.save(update_fields=["score"])
+            changed.append(answer)
+    Answer.objects.bulk_update(changed, ["score"])
     return pending
 
 
@@ -477,15 +539,14 @@ def _finish_grading(attempt: Attempt, now: dt.datetime) -> None:
     attempt.passed = bool(attempt.max_score) and attempt.score * 100 >= pass_mark * attempt.max_score
     attempt.save(update_fields=["score", "state", "graded_at", "passed"])
     occurred_on = timezone.localdate(attempt.submitted_at or now)
-    for answer in answers:
-        if answer.version.indicator_code and answer.score is not None and answer.version.points:
-            evidence_record(
-                worker=attempt.worker,
-                indicator_code=answer.version.indicator_code,
-                score=answer.score * 100 / answer.version.points,
-                occurred_on=occurred_on,
-                source=answer,
-            )
+    evidence_record_many(
+        worker=attempt.worker,
+        items=[
+            (answer.version.indicator_code, answer.score * 100 / answer.version.points, occurred_on, answer)
+            for answer in answers
+            if answer.version.indicator_code and answer.score is not None and answer.version.points
+        ],
+    )
 
 
 def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False) -> Attempt:
@@ -592,6 +653,6 @@ def quiz_results_export(*, actor, quiz: Quiz, target) -> int:
 __all__ = [
     "AnswerShapeError", "AttemptClosed", "AttemptRefused", "MarkingRefused", "answer_flag", "answer_mark",
     "answer_save", "attempt_start", "attempt_submit", "attempts_close_overdue", "competency_model_new_version",
-    "evidence_record", "question_save", "question_version_current", "questions_import", "quiz_export_bank",
+    "answer_autosave", "evidence_record", "evidence_record_many", "question_save", "question_version_current", "questions_import", "quiz_export_bank",
     "quiz_results_export", "shown_options",
 ]

@@ -148,3 +148,18 @@ def test_openapi_lists_the_quiz_paths(client, trainee):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/quizzes/{quiz_id}/attempts" in paths
     assert "/api/v1/attempts/{attempt_id}/answers/{question_id}" in paths
+
+
+def test_flag_only_and_clearing_an_answer(client, trainee):
+    client.force_login(trainee.user)
+    data = start(client, make_quiz())
+    qid = data["questions"][1]["id"]
+    assert api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"answer": "AB"}).json()["answered"] is True
+    assert api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"flagged": True}).json()["flagged"] is True
+    answer = Answer.objects.get(attempt_id=data["id"], question_id=qid)
+    assert (answer.response, answer.flagged) == ("AB", True)
+    assert api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"answer": None}).json()["answered"] is False
+    assert Answer.objects.get(pk=answer.pk).response is None
+    assert Answer.objects.filter(pk=answer.pk, response__isnull=True).exists()  # SQL NULL, not JSON null
+    api(client, "post", f"/attempts/{data['id']}/submit")
+    assert api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"flagged": False}).status_code == 409
