@@ -14,8 +14,9 @@ class AssessmentsConfig(AppConfig):
 
         register_home_section("trainee", home_section)
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
-        # group gets the model permissions once the permissions exist (after migrate).
-        post_migrate.connect(_grant_trainer_permissions, sender=self)
+        # group gets the model permissions once they exist. Django creates an app's permissions in
+        # a post_migrate receiver connected after this one, so this runs after every app's migrate.
+        post_migrate.connect(_grant_trainer_permissions, dispatch_uid="assessments_trainer_permissions")
         post_migrate.connect(_ensure_competency_defaults, sender=self)
 
 
