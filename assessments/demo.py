@@ -49,8 +49,8 @@ def load(stdout) -> None:
     practice, created = Quiz.objects.get_or_create(
         title=PRACTICE,
         defaults=dict(
-            description="每次从题库各分类随机抽题，不限时、不限次数，作答时即可查看答案和解析，多选少选得一半分。",
-            shuffle_questions=True, shuffle_options=True, review_answers=ReviewWhen.DURING, paper_mode=False,
+            description="每次从题库 7 个分类各抽 3 题、打乱后取 20 题，不限时、不限次数，作答时即可查看答案和解析，多选少选得一半分。",
+            shuffle_questions=True, shuffle_options=True, max_questions=20, review_answers=ReviewWhen.DURING, paper_mode=False,
             grading_method="last",
         ),
     )

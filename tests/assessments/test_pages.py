@@ -11,7 +11,7 @@ from assessments.selectors import question_statistics
 from assessments.services import answer_save, attempt_start, attempt_submit
 from lms import roles
 from lms.models import AuditLog
-from tests.assessments.helpers import SAMPLE, make_quiz
+from tests.assessments.helpers import make_quiz
 
 pytestmark = pytest.mark.django_db
 
