@@ -367,21 +367,13 @@ def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None,
         raise AttemptRefused(problem)
     try:
         with transaction.atomic():
-            Worker.objects.select_for_update().filter(pk=worker.pk).values_list("pk", flat=True).first()
-            open_attempt = Attempt.objects.filter(quiz=quiz, worker=worker, state=AttemptState.IN_PROGRESS).first()
+            list(Worker.objects.select_for_update().filter(pk=worker.pk).values_list("pk", flat=True))
+            existing = Attempt.objects.filter(quiz=quiz, worker=worker)
+            open_attempt = existing.filter(state=AttemptState.IN_PROGRESS).first()
             if open_attempt is not None:
                 if open_attempt.deadline is None or open_attempt.deadline > now:
                     return open_attempt
-            else:
-                open_attempt = None
-        if open_attempt is not None:  # past its deadline: close it first, then maybe start anew
-            attempt_submit(attempt=open_attempt, now=now, auto=True)
-        with transaction.atomic():
-            Worker.objects.select_for_update().filter(pk=worker.pk).values_list("pk", flat=True).first()
-            existing = Attempt.objects.filter(quiz=quiz, worker=worker)
-            again = existing.filter(state=AttemptState.IN_PROGRESS).first()
-            if again is not None:
-                return again
+                attempt_submit(attempt=open_attempt, now=now, auto=True)  # past its deadline: close it first
             used = existing.count()
             if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
                 raise AttemptRefused("已达到本测验允许的作答次数")
@@ -389,15 +381,11 @@ def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None,
             questions = _draw_questions(quiz, rng)
             if not questions:
                 raise AttemptRefused("本测验还没有试题")
-            attempt = Attempt.objects.create(
-                quiz=quiz, worker=worker, number=used + 1, started_at=now, deadline=_deadline_for(quiz, now),
-            )
-            answers = []
-            max_score = Decimal(0)
             latest: dict[int, QuestionVersion] = {}
             for candidate in QuestionVersion.objects.filter(question__in=questions).order_by("question_id", "-number"):
                 latest.setdefault(candidate.question_id, candidate)
-            for position, question in enumerate(questions, start=1):
+            frozen = []
+            for question in questions:
                 version = latest.get(question.pk)
                 if version is None or not _same_content(_content_of(version), _content_of(question)):
                     version = question_version_current(question=question)
@@ -407,13 +395,15 @@ def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None,
                     shuffled = originals[:]
                     rng.shuffle(shuffled)
                     option_map = dict(zip(originals, shuffled))  # shown letter → own letter
-                answers.append(
-                    Answer(attempt=attempt, question=question, version=version, position=position, option_map=option_map)
-                )
-                max_score += version.points
-            Answer.objects.bulk_create(answers)
-            attempt.max_score = max_score
-            attempt.save(update_fields=["max_score"])
+                frozen.append((question, version, option_map))
+            attempt = Attempt.objects.create(
+                quiz=quiz, worker=worker, number=used + 1, started_at=now, deadline=_deadline_for(quiz, now),
+                max_score=sum((version.points for _, version, _ in frozen), Decimal(0)),
+            )
+            Answer.objects.bulk_create(
+                Answer(attempt=attempt, question=question, version=version, position=position, option_map=option_map)
+                for position, (question, version, option_map) in enumerate(frozen, start=1)
+            )
             return attempt
     except IntegrityError:
         # A simultaneous start won the race on the one-open-attempt constraint: use its attempt.

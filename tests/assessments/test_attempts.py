@@ -220,3 +220,14 @@ def test_essay_waits_for_marking(worker):
     result = attempt_submit(attempt=attempt)
     assert result.state == AttemptState.PENDING_MARKING and result.score is None
     assert Attempt.objects.get(pk=attempt.pk).answers.get(version__qtype="单选").score == Decimal("0.00")
+
+
+def test_starting_again_after_the_deadline_closes_the_old_attempt_first(worker):
+    quiz = make_quiz(time_limit_minutes=10)
+    start = timezone.now() - dt.timedelta(minutes=15)
+    old = attempt_start(quiz=quiz, worker=worker, now=start)
+    answer_save(answer=answers(old)["判断"], response="对", now=start + dt.timedelta(minutes=1))
+    new = attempt_start(quiz=quiz, worker=worker)
+    old.refresh_from_db()
+    assert (old.state, old.auto_closed, old.score) == (AttemptState.GRADED, True, Decimal("1.00"))
+    assert new.pk != old.pk and new.number == 2 and new.state == AttemptState.IN_PROGRESS
