@@ -111,3 +111,12 @@ def test_results_export_is_scoped_to_the_trainers_subtree(client, city_tree, mak
     client.force_login(trainer_b.user)
     rows = list(load_workbook(io.BytesIO(client.get(f"/quizzes/{quiz.pk}/results.xlsx").content)).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][2].endswith("乙街道/二社区/一网格")
+
+
+def test_answers_without_scores_when_only_answers_are_released(client, trainee):
+    quiz = make_quiz(review_score=ReviewWhen.NEVER, review_answers=ReviewWhen.AFTER_SUBMIT)
+    attempt = attempt_start(quiz=quiz, worker=trainee)
+    attempt_submit(attempt=attempt)
+    client.force_login(trainee.user)
+    review = client.get(f"/attempts/{attempt.pk}/").content.decode()
+    assert "成绩暂未公布" in review and "正确答案" in review and 'id="score"' not in review
