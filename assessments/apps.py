@@ -1,6 +1,40 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "测评、能力模型与竞赛"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms.hooks import register_home_section
+
+        from assessments.views import home_section
+
+        register_home_section("trainee", home_section)
+        # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
+        # group gets the model permissions once they exist. Django creates an app's permissions in
+        # a post_migrate receiver connected after this one, so this runs after every app's migrate.
+        post_migrate.connect(_grant_trainer_permissions, dispatch_uid="assessments_trainer_permissions")
+        post_migrate.connect(_ensure_competency_defaults, sender=self)
+
+
+TRAINER_MODELS = ("question", "quiz", "quizquestion", "quizdrawrule", "competencymodel", "indicator")
+
+
+def _grant_trainer_permissions(**kwargs):
+    from django.contrib.auth.models import Permission
+
+    from lms import roles
+    from lms.services import role_groups_ensure
+
+    group = role_groups_ensure()[roles.TRAINER]
+    permissions = Permission.objects.filter(content_type__app_label="assessments", content_type__model__in=TRAINER_MODELS)
+    group.permissions.add(*permissions)
+
+
+def _ensure_competency_defaults(**kwargs):
+    from assessments.services import competency_defaults_ensure
+
+    competency_defaults_ensure()

@@ -1,0 +1,331 @@
+"""Read queries of assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from assessments.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    CompetencyModel,
+    Evidence,
+    GradingMethod,
+    Indicator,
+    QuestionType,
+    Quiz,
+    ReviewWhen,
+    level_for,
+)
+from assessments.scoring import quantize
+from lms import roles
+from lms.access import scope_queryset, worker_of
+
+# --- competency model -----------------------------------------------------------------------------
+
+def active_model() -> CompetencyModel | None:
+    return CompetencyModel.objects.filter(is_active=True).first()
+
+
+def active_indicators() -> QuerySet[Indicator]:
+    return Indicator.objects.filter(model__is_active=True).order_by("order", "code")
+
+
+def indicator_codes() -> set[str]:
+    return set(active_indicators().values_list("code", flat=True))
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    return active_indicators().filter(code=code).first()
+
+
+def worker_indicator_summary(worker) -> list[dict]:
+    """Per indicator of the active model: the latest and the average evidence score and its level."""
+    rows = []
+    evidence = Evidence.objects.filter(worker=worker, indicator__model__is_active=True)
+    stats = {
+        row["indicator_id"]: row
+        for row in evidence.values("indicator_id").annotate(average=Avg("score"), count=Count("pk"))
+    }
+    latest: dict[int, Evidence] = {}
+    for item in evidence.order_by("indicator_id", "-occurred_on", "-id"):
+        latest.setdefault(item.indicator_id, item)
+    for indicator in active_indicators():
+        stat = stats.get(indicator.pk)
+        average = quantize(Decimal(stat["average"])) if stat else None
+        rows.append(
+            {
+                "indicator": indicator,
+                "count": stat["count"] if stat else 0,
+                "average": average,
+                "latest": latest[indicator.pk].score if indicator.pk in latest else None,
+                "level": level_for(average) if average is not None else None,
+            }
+        )
+    return rows
+
+
+# --- quizzes --------------------------------------------------------------------------------------
+
+
+def quiz_audience_includes(quiz: Quiz, worker) -> bool:
+    return quiz.audience_id is None or worker.org_unit.path.startswith(quiz.audience.path)
+
+
+def quiz_unavailable_reason(quiz: Quiz, worker, *, now: dt.datetime | None = None) -> str | None:
+    now = now or timezone.now()
+    if worker is None:
+        return "当前账号未关联网格员档案"
+    if quiz.is_draft:
+        return "测验尚未发布"
+    if not quiz_audience_includes(quiz, worker):
+        return "该测验不对您开放"
+    if quiz.opens_at is not None and now < quiz.opens_at:
+        return f"测验将于 {timezone.localtime(quiz.opens_at):%Y-%m-%d %H:%M} 开放"
+    if quiz.closes_at is not None and now >= quiz.closes_at:
+        return "测验已截止"
+    return None
+
+
+def quizzes_for(user, *, now: dt.datetime | None = None) -> list[Quiz]:
+    """Published quizzes the user may take now (open window, audience includes them)."""
+    worker = worker_of(user)
+    if worker is None:
+        return []
+    now = now or timezone.now()
+    quizzes = (
+        Quiz.objects.filter(is_draft=False)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .select_related("audience")
+        .order_by("-created_at", "-id")
+    )
+    return [q for q in quizzes if quiz_audience_includes(q, worker)]
+
+
+def attempts_of(worker, quiz: Quiz) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(worker=worker, quiz=quiz).order_by("number")
+
+
+def quiz_grade(worker, quiz: Quiz) -> Decimal | None:
+    """The quiz grade in percent by the quiz's grading method, over graded attempts."""
+    graded = [a for a in attempts_of(worker, quiz).filter(state=AttemptState.GRADED) if a.percent is not None]
+    if not graded:
+        return None
+    method = quiz.grading_method
+    if method == GradingMethod.FIRST:
+        return graded[0].percent
+    if method == GradingMethod.LAST:
+        return graded[-1].percent
+    if method == GradingMethod.AVERAGE:
+        return quantize(sum((a.percent for a in graded), Decimal(0)) / len(graded))
+    return max(a.percent for a in graded)
+
+
+def quiz_passed(worker, quiz: Quiz) -> bool | None:
+    grade = quiz_grade(worker, quiz)
+    return None if grade is None else grade >= quiz.pass_mark_percent
+
+
+def attempt_for_user(user, attempt_id: int) -> Attempt | None:
+    """The user's own attempt (None for anyone else's: the API answers 404)."""
+    worker = worker_of(user)
+    if worker is None:
+        return None
+    return Attempt.objects.select_related("quiz").filter(pk=attempt_id, worker=worker).first()
+
+
+@dataclass
+class AutosaveTarget:
+    """What an autosave needs about one answer of the caller's own open attempt."""
+
+    answer_id: int
+    attempt_id: int
+    state: str
+    deadline: dt.datetime | None
+    qtype: str
+    options: dict
+    answer_key: str
+    option_map: dict
+    response: object = None
+    flagged: bool = False
+    saved_at: dt.datetime | None = None
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _aware(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, dt.timezone.utc)
+    parsed = parse_datetime(str(value))
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.timezone.utc)
+
+
+_AUTOSAVE_SQL = """
+    SELECT a.id, a.attempt_id, t.state, t.deadline, v.qtype, v.options, v.answer, a.option_map
+    FROM assessments_answer a
+    JOIN assessments_attempt t ON t.id = a.attempt_id
+    JOIN lms_worker w ON w.id = t.worker_id
+    JOIN assessments_questionversion v ON v.id = a.version_id
+    WHERE a.attempt_id = %s AND a.question_id = %s AND w.user_id = %s
+"""
+
+
+def autosave_target(user, attempt_id: int, question_id: int) -> AutosaveTarget | None:
+    """The answer to autosave, only within the user's own attempt (None → 404).
+
+    This is the hottest path of a city-wide exam (tens of thousands of saves), so it is one
+    hand-written join instead of an ORM query; the columns are those of the models above.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_AUTOSAVE_SQL, [attempt_id, question_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    answer_id, attempt_id, state, deadline, qtype, options, answer_key, option_map = row
+    return AutosaveTarget(
+        answer_id=answer_id, attempt_id=attempt_id, state=state, deadline=_aware(deadline), qtype=qtype,
+        options=_json(options) or {}, answer_key=answer_key, option_map=_json(option_map) or {},
+    )
+
+
+def attempt_answers(attempt: Attempt) -> list[Answer]:
+    return list(attempt.answers.select_related("version").order_by("position"))
+
+
+def _window_closed(quiz: Quiz, now: dt.datetime) -> bool:
+    return quiz.closes_at is not None and now >= quiz.closes_at
+
+
+def review_allows(when: str, attempt: Attempt, *, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if when == ReviewWhen.DURING:
+        return True
+    if when == ReviewWhen.AFTER_SUBMIT:
+        return attempt.state != AttemptState.IN_PROGRESS
+    if when == ReviewWhen.AFTER_CLOSE:
+        return attempt.state != AttemptState.IN_PROGRESS and _window_closed(attempt.quiz, now)
+    return False
+
+
+def review_options(attempt: Attempt, *, now: dt.datetime | None = None) -> dict[str, bool]:
+    return {
+        "score": review_allows(attempt.quiz.review_score, attempt, now=now),
+        "answers": review_allows(attempt.quiz.review_answers, attempt, now=now),
+    }
+
+
+# --- marking --------------------------------------------------------------------------------------
+
+
+def is_marker(user) -> bool:
+    return user.is_superuser or roles.has_role(user, roles.TRAINER, roles.JUDGE)
+
+
+def marking_queue(user) -> QuerySet[Answer]:
+    """简答 answers awaiting a mark that this user may mark.
+
+    Trainers mark the workers of their own subtree; judges the quizzes they are named markers of.
+    """
+    pending = Answer.objects.filter(
+        version__qtype=QuestionType.ESSAY, score__isnull=True, attempt__state=AttemptState.PENDING_MARKING
+    ).select_related("version", "attempt__quiz", "attempt__worker__org_unit")
+    return _markable(user, pending).order_by("attempt__submitted_at", "attempt_id", "position")
+
+
+def _markable(user, answers: QuerySet[Answer]) -> QuerySet[Answer]:
+    if user.is_superuser:
+        return answers
+    allowed = Q(pk__in=[])
+    if roles.has_role(user, roles.TRAINER):
+        allowed |= Q(pk__in=scope_queryset(user, Answer.objects.all(), worker_path="attempt__worker").values("pk"))
+    if roles.has_role(user, roles.JUDGE):
+        allowed |= Q(attempt__quiz__markers=user)
+    own = worker_of(user)
+    qs = answers.filter(allowed)
+    if own is not None:
+        qs = qs.exclude(attempt__worker=own)  # nobody marks their own answers
+    return qs.distinct()
+
+
+def may_mark(user, answer: Answer) -> bool:
+    if user is None or not user.is_authenticated or not is_marker(user):
+        return False
+    if answer.version.qtype != QuestionType.ESSAY:
+        return False
+    return _markable(user, Answer.objects.filter(pk=answer.pk)).exists()
+
+
+def markable_answer(user, answer_id: int) -> Answer | None:
+    return _markable(user, Answer.objects.select_related("version", "attempt__quiz", "attempt__worker")).filter(
+        pk=answer_id, version__qtype=QuestionType.ESSAY
+    ).first()
+
+
+# --- trainer results ------------------------------------------------------------------------------
+
+
+def is_results_viewer(user) -> bool:
+    return user.is_superuser or roles.has_role(user, roles.TRAINER)
+
+
+def quiz_attempts_visible(user, quiz: Quiz) -> QuerySet[Attempt]:
+    return scope_queryset(user, Attempt.objects.filter(quiz=quiz), worker_path="worker")
+
+
+def question_statistics(user, quiz: Quiz) -> dict:
+    """Per question: attempts, facility index (mean fraction of marks) and discrimination index
+    (facility among the top 27% of attempts by total minus the bottom 27%), over graded attempts
+    the user may see."""
+    attempts = list(
+        quiz_attempts_visible(user, quiz).filter(state=AttemptState.GRADED).values_list("pk", "score", "max_score")
+    )
+    ranked = sorted(
+        ((pk, (score / max_score) if max_score else Decimal(0)) for pk, score, max_score in attempts),
+        key=lambda item: item[1],
+    )
+    group = max(1, round(len(ranked) * 0.27)) if ranked else 0
+    lower = {pk for pk, _ in ranked[:group]}
+    upper = {pk for pk, _ in ranked[-group:]} if group else set()
+    per_question: dict[int, dict] = {}
+    answers = Answer.objects.filter(attempt_id__in=[pk for pk, _ in ranked]).select_related("version").order_by("position")
+    for answer in answers.iterator(chunk_size=2000):
+        row = per_question.setdefault(
+            answer.question_id,
+            {"question_id": answer.question_id, "stem": answer.version.stem, "qtype": answer.version.qtype,
+             "indicator_code": answer.version.indicator_code, "fractions": [], "upper": [], "lower": []},
+        )
+        fraction = (answer.score or Decimal(0)) / answer.version.points if answer.version.points else Decimal(0)
+        row["fractions"].append(fraction)
+        if answer.attempt_id in upper:
+            row["upper"].append(fraction)
+        if answer.attempt_id in lower:
+            row["lower"].append(fraction)
+    mean = lambda values: (sum(values, Decimal(0)) / len(values)) if values else None  # noqa: E731
+    rows = []
+    for row in per_question.values():
+        facility = mean(row["fractions"])
+        up, low = mean(row["upper"]), mean(row["lower"])
+        rows.append(
+            {
+                "question_id": row["question_id"],
+                "stem": row["stem"],
+                "qtype": row["qtype"],
+                "indicator_code": row["indicator_code"],
+                "count": len(row["fractions"]),
+                "facility": quantize(facility * 100) if facility is not None else None,
+                "discrimination": quantize(up - low) if up is not None and low is not None else None,
+            }
+        )
+    rows.sort(key=lambda r: r["question_id"])
+    return {"attempts": len(ranked), "group_size": group, "rows": rows}
