@@ -1,7 +1,5 @@
 """`import_questions FILE --quiz NAME`: CSV/XLSX/GIFT, atomic, idempotent, versioned."""
 
-import csv
-import io
 
 import pytest
 from django.core.management import call_command
@@ -9,6 +7,7 @@ from openpyxl import Workbook
 
 from assessments.models import Answer, Question, QuestionVersion, Quiz
 from assessments.services import attempt_start
+from tests import tables
 
 pytestmark = pytest.mark.django_db
 
@@ -23,21 +22,11 @@ GOOD = [
 
 
 def write_csv(path, rows, header=HEADER):
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return tables.write_csv(path, header, rows)
 
 
 def run(path, quiz="入职结业考试"):
-    err = io.StringIO()
-    out = io.StringIO()
-    try:
-        call_command("import_questions", str(path), "--quiz", quiz, stdout=out, stderr=err)
-        return 0, out.getvalue(), err.getvalue()
-    except SystemExit as exc:
-        return exc.code, out.getvalue(), err.getvalue()
+    return tables.run_command("import_questions", path, "--quiz", quiz)
 
 
 def test_csv_creates_quiz_with_defaults_and_file_order(tmp_path):

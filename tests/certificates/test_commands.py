@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from certificates.models import AllowanceMonth, Certificate, CertificateType
+from tests import tables
 from lms.models import AuditLog
 
 D = dt.date
@@ -25,21 +26,11 @@ def people(city_tree, make_worker):
 
 
 def write_csv(path, rows):
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return str(path)
+    return tables.write_csv(path, HEADER, rows)
 
 
 def run_import(path):
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        call_command("import_certificates", path, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
+    return tables.run_command("import_certificates", path)
 
 
 def test_import_creates_and_rerun_changes_nothing(people, tmp_path):

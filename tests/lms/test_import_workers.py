@@ -1,16 +1,13 @@
 """`import_workers`: atomic, 第N行 errors with exit 2, idempotent re-runs, CSV and XLSX."""
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from openpyxl import Workbook
 
 from lms import roles
 from lms.models import OrgUnit, Worker
+from tests import tables
 from tests.factories import make_id_number
 
 HEADERS = ["工号", "姓名", "身份证号", "手机号", "所属网格", "入职日期", "角色"]
@@ -25,32 +22,16 @@ def good_rows():
     ]
 
 
-def write_csv(path, rows, bom=True):
-    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADERS)
-        writer.writerows(rows)
-    return str(path)
+def write_csv(path, rows):
+    return tables.write_csv(path, HEADERS, rows)
 
 
 def write_xlsx(path, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return str(path)
+    return tables.write_xlsx(path, HEADERS, rows)
 
 
 def run(path):
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        call_command("import_workers", path, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
+    return tables.run_command("import_workers", path)
 
 
 def snapshot():
