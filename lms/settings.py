@@ -127,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "lms.auth_backends.GridModelBackend",
     "lms.auth_backends.InitialPasswordBackend",
 ]
 

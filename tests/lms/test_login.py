@@ -84,3 +84,14 @@ def test_logout_is_post_only_and_ends_session(client, trainee):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_request_loads_the_worker_with_the_user(client, trainee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(trainee.user)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("notifications"))
+    worker_lookups = [q for q in queries.captured_queries if 'FROM "lms_worker"' in q["sql"] and "JOIN" not in q["sql"]]
+    assert worker_lookups == []
