@@ -155,6 +155,10 @@ LESSON_BLOCKS = [
 # --- pages ----------------------------------------------------------------------------------------
 
 
+# Addresses under /courses/ that belong to the course screens, not to a course.
+RESERVED_COURSE_SLUGS = {"my", "sessions", "lessons", "hours", "compliance", "compliance.xlsx"}
+
+
 class CourseIndexPage(Page):
     intro = models.TextField(_("简介"), blank=True)
 
@@ -250,6 +254,8 @@ class CoursePage(Page):
             errors["audience_roles"] = f"未知角色：{'、'.join(sorted(unknown))}"
         if self.enrolment_mode == EnrolmentMode.SELF and self.tier == Tier.ONBOARDING:
             errors["enrolment_mode"] = "入职培训只能指派，不能自主报名"
+        if self.slug in RESERVED_COURSE_SLUGS or (self.slug or "").isdigit():
+            errors["slug"] = f"“{self.slug}”是系统保留的地址，请换一个"
         if errors:
             raise ValidationError(errors)
 

@@ -102,6 +102,21 @@ def lesson_page(request, lesson: LessonPage):
     })
 
 
+def lesson_by_path(request, course_slug: str, lesson_slug: str):
+    """/courses/<course>/<lesson>/ without walking the page tree. Course pages use no Wagtail view
+    restrictions (access is by enrolment), so nothing Wagtail's serve would check is skipped;
+    a path that is not a live lesson goes to Wagtail's own serving (404, redirects, other pages)."""
+    lesson = (
+        LessonPage.objects.live().filter(slug=lesson_slug, url_path__endswith=f"/courses/{course_slug}/{lesson_slug}/").first()
+        if lesson_slug and course_slug else None
+    )
+    if lesson is None or getattr(request, "is_preview", False):
+        from wagtail.views import serve
+
+        return serve(request, request.path_info.lstrip("/"))
+    return lesson_page(request, lesson)
+
+
 @login_required
 @require_POST
 def lesson_complete(request, pk: int):

@@ -77,3 +77,18 @@ def test_lesson_and_my_courses_query_counts(make_worker, city_tree, client):
         assert client.get("/courses/my/").status_code == 200
     assert len(lesson_queries) <= 15, [q["sql"] for q in lesson_queries]
     assert len(my_queries) <= 15, [q["sql"] for q in my_queries]
+
+
+def test_lesson_fast_path_falls_back_to_wagtail(make_worker, city_tree, client):
+    worker = make_worker(unit=city_tree["grid_a"])
+    course = make_course("快速通道", lessons=2)
+    Enrolment.objects.create(worker=worker, course=course)
+    lesson = lessons_of(course)[1]
+    client.force_login(worker.user)
+    assert client.get(lesson.url).context["lesson"] == lesson
+    assert client.get(course.url + "no-such-lesson/").status_code == 404
+    lesson.unpublish()
+    assert client.get(lesson.url).status_code == 404
+    reserved = CoursePage(title="x", slug="sessions")
+    with pytest.raises(ValidationError):
+        reserved.full_clean()
