@@ -46,13 +46,14 @@ def onboarding_deadline(hire_date: dt.date) -> dt.date:
     return hire_date + relativedelta(months=1)
 
 
-def onboarding_status(worker, *, today: dt.date | None = None) -> dict | None:
+def onboarding_status(worker, *, today: dt.date | None = None, hours: Decimal | None = None) -> dict | None:
     """Hours earned from 入职日期 to the end of the first month against the onboarding requirement."""
     if worker.hire_date is None:
         return None
     today = today or timezone.localdate()
     deadline = onboarding_deadline(worker.hire_date)
-    hours = hours_between(worker, worker.hire_date, deadline)
+    if hours is None:
+        hours = hours_between(worker, worker.hire_date, deadline)
     required = onboarding_hours_required()
     met = hours >= required
     return {
@@ -62,8 +63,20 @@ def onboarding_status(worker, *, today: dt.date | None = None) -> dict | None:
     }
 
 
-def annual_status(worker, year: int) -> dict:
-    hours = annual_hours(worker, year)
+def hours_overview(worker, *, today: dt.date | None = None) -> tuple[dict, dict | None]:
+    """(annual status of this year, onboarding status or None) from one aggregate query."""
+    today = today or timezone.localdate()
+    sums = {"year": Sum("hours", filter=Q(earned_on__year=today.year))}
+    if worker.hire_date:
+        sums["onboarding"] = Sum("hours", filter=Q(earned_on__gte=worker.hire_date, earned_on__lte=onboarding_deadline(worker.hire_date)))
+    totals = HoursEntry.objects.filter(worker=worker).aggregate(**sums)
+    annual = annual_status(worker, today.year, hours=totals["year"] or ZERO)
+    onboarding = onboarding_status(worker, today=today, hours=totals["onboarding"] or ZERO) if worker.hire_date else None
+    return annual, onboarding
+
+
+def annual_status(worker, year: int, *, hours: Decimal | None = None) -> dict:
+    hours = annual_hours(worker, year) if hours is None else hours
     required = annual_hours_required()
     return {
         "year": year, "hours": hours, "required": required, "met": hours >= required,
@@ -152,6 +165,22 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
         else:
             groups["in_progress"].append(row)
     return groups
+
+
+RECOMMENDATION_CACHE_SECONDS = 300
+
+
+def recommended_courses_cached(worker, *, taken: set[int]) -> tuple[list[CoursePage], str]:
+    """recommended_courses, kept a few minutes per worker and set of enrolments (a new enrolment
+    shows at once; a new competency score within five minutes)."""
+    from django.core.cache import cache
+
+    key = f"courses:recommended:{worker.pk}:{hash(tuple(sorted(taken)))}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = recommended_courses(worker, taken=taken)
+        cache.set(key, cached, RECOMMENDATION_CACHE_SECONDS)
+    return cached
 
 
 def recommended_courses(worker, *, limit: int = 4, taken: set[int] | None = None) -> tuple[list[CoursePage], str]:

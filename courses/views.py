@@ -48,11 +48,12 @@ def my_courses(request):
     worker = _worker_or_404(request)
     today = timezone.localdate()
     groups = selectors.my_courses(worker, today=today)
-    recommended, reason = selectors.recommended_courses(worker, taken=groups["course_ids"])
+    recommended, reason = selectors.recommended_courses_cached(worker, taken=groups["course_ids"])
+    annual, onboarding = selectors.hours_overview(worker, today=today)
     return render(request, "courses/my_courses.html", {
         "groups": groups,
-        "annual": selectors.annual_status(worker, today.year),
-        "onboarding": selectors.onboarding_status(worker, today=today),
+        "annual": annual,
+        "onboarding": onboarding,
         "recommended": recommended, "recommend_reason": reason,
         "sessions": list(selectors.sessions_open_to(worker)[:5]),
         "nav": "trainee",
