@@ -12,11 +12,13 @@ from courses import demo, services
 from courses.demo_data.content import ONBOARDING
 from courses.models import Tier
 from tests.browser import login
+from tests.courses.helpers import ensure_page_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_trainee_completes_a_lesson_and_the_hours_rise(phone_page, live_server, city_tree, make_worker):
+    ensure_page_tree()
     worker = make_worker(unit=city_tree["grid_a"], employee_no="wg0002", hire_date=timezone.localdate() - dt.timedelta(days=5))
     worker.user.set_password("Wangge@2026")
     worker.user.save()
