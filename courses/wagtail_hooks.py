@@ -87,6 +87,23 @@ def default_owner(request, page):
             CoursePage.objects.filter(pk=course.pk).update(owner_unit=request.user.worker.org_unit)
 
 
+def _session_guard(request, session):
+    if isinstance(session, TrainingSession) and _limited(request.user):
+        if not selectors.sessions_managed_by(request.user).filter(pk=session.pk).exists():
+            raise PermissionDenied("只能管理本辖区主办的面授课堂")
+
+
+@hooks.register("before_edit_snippet")
+def guard_session_edit(request, instance):
+    _session_guard(request, instance)
+
+
+@hooks.register("before_delete_snippet")
+def guard_session_delete(request, instances):
+    for instance in instances:
+        _session_guard(request, instance)
+
+
 class TrainingSessionViewSet(SnippetViewSet):
     model = TrainingSession
     icon = "group"

@@ -122,3 +122,19 @@ def test_training_record_download_is_my_own(people, client):
     client.force_login(people["trainee"].user)
     rows = list(load_workbook(BytesIO(client.get("/courses/my/record.xlsx").content)).active.iter_rows(values_only=True))
     assert any(r[2] == "张三的外训" for r in rows if len(r) > 2)
+
+
+def test_trainer_edits_only_sessions_of_their_subtree(people, client, city_tree):
+    from courses.models import TrainingSession
+
+    start = timezone.now() + dt.timedelta(days=3)
+    mine = TrainingSession.objects.create(title="甲街道面授", owner_unit=city_tree["street_a"], place="甲", starts_at=start,
+                                          ends_at=start + dt.timedelta(hours=2), capacity=10)
+    theirs = TrainingSession.objects.create(title="乙街道面授", owner_unit=city_tree["street_b"], place="乙", starts_at=start,
+                                            ends_at=start + dt.timedelta(hours=2), capacity=10)
+    client.force_login(people["trainer"].user)
+    listing = client.get("/admin/snippets/courses/trainingsession/").content.decode()
+    assert "甲街道面授" in listing and "乙街道面授" not in listing
+    assert client.get(f"/admin/snippets/courses/trainingsession/edit/{mine.pk}/").status_code == 200
+    assert client.get(f"/admin/snippets/courses/trainingsession/edit/{theirs.pk}/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/snippets/courses/trainingsession/delete/{theirs.pk}/").status_code in (302, 403, 404)
