@@ -537,6 +537,9 @@ def _finish_grading(attempt: Attempt, now: dt.datetime) -> None:
             if answer.version.indicator_code and answer.score is not None and answer.version.points
         ],
     )
+    from assessments.hooks import attempt_graded
+
+    attempt_graded(attempt)
 
 
 def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False) -> Attempt:

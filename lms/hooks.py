@@ -29,3 +29,18 @@ def collect_home_sections(request, page: str) -> list[dict]:
         if section:
             sections.append(section)
     return sorted(sections, key=lambda s: s.get("order", 100))
+
+
+_worker_imported: list[Callable] = []
+
+
+def register_worker_imported(callback: Callable) -> None:
+    """`callback(workers=[...], actor=...)` runs inside workers_import's transaction with the
+    workers it created or updated (e.g. courses enrols recent hires in onboarding)."""
+    if callback not in _worker_imported:
+        _worker_imported.append(callback)
+
+
+def worker_imported(*, workers: list, actor=None) -> None:
+    for callback in _worker_imported:
+        callback(workers=workers, actor=actor)

@@ -209,6 +209,7 @@ def workers_import(*, rows: list[Row], actor=None) -> WorkerImportSummary:
                 employee_no__in=[r.employee_no for r in records]
             )
         }
+        touched: list[Worker] = []
         for record in records:
             org_unit = org_unit_get_or_create_path(names=list(record.org_path), cache=org_cache)
             worker = existing.get(record.employee_no)
@@ -230,6 +231,7 @@ def workers_import(*, rows: list[Row], actor=None) -> WorkerImportSummary:
                 )
                 user.groups.add(*[groups[c] for c in record.role_codes])
                 summary.created += 1
+                touched.append(worker)
                 continue
             changed = []
             for field_name, value in (
@@ -250,8 +252,13 @@ def workers_import(*, rows: list[Row], actor=None) -> WorkerImportSummary:
             roles_changed = worker_roles_set(worker=worker, role_codes=record.role_codes)
             if changed or roles_changed:
                 summary.updated += 1
+                touched.append(worker)
             else:
                 summary.unchanged += 1
+        if touched:
+            from lms.hooks import worker_imported
+
+            worker_imported(workers=touched, actor=actor)
         if summary.created or summary.updated:
             audit_log_record(
                 actor=actor,

@@ -175,6 +175,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Courses: training-hours requirements (学时), and how recent a hire is auto-enrolled in onboarding.
+COURSES_ONBOARDING_HOURS = int(os.environ.get("COURSES_ONBOARDING_HOURS", 40))
+COURSES_ANNUAL_HOURS = int(os.environ.get("COURSES_ANNUAL_HOURS", 40))
+COURSES_ONBOARDING_RECENT_DAYS = 31
+
 # Wagtail
 WAGTAIL_SITE_NAME = "网格学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -8,6 +8,7 @@ import json
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
@@ -63,7 +64,7 @@ def main(output_path: str) -> None:
         sessions = []
         for user in users:
             store = SessionStore()
-            data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                     HASH_SESSION_KEY: user.get_session_auth_hash()}
             key = store._get_new_session_key()
             sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))

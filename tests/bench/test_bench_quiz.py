@@ -14,105 +14,28 @@ correctness checks (lost answers, wrong scores) are asserted.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import queue
 import random
-import secrets
-import socket
-import subprocess
-import sys
 import threading
 import time
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.services import port_open
+from tests.bench import helpers
+from tests.bench.helpers import Http, bench_env, gunicorn, p95, require_postgres
 
-ROOT = Path(__file__).resolve().parents[2]
 BENCH_DB = os.environ.get("QUIZ_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gridacademy_bench_quiz")
 CLIENTS = int(os.environ.get("QUIZ_BENCH_CLIENTS", 32))
 GUNICORN_WORKERS = int(os.environ.get("QUIZ_BENCH_WORKERS", 3))
 GUNICORN_THREADS = int(os.environ.get("QUIZ_BENCH_THREADS", 4))
-CSRF = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret for cookie and header alike
 BLANK_POOL = ["二", "2", "２", "二十四", "24", "２４", "不知道", " 2 "]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def p95(values: list[float]) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-
-
-class Http:
-    """One keep-alive connection per client thread."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def call(self, method: str, path: str, session: str, body=None):
-        headers = {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF, "Host": "127.0.0.1"}
-        payload = None
-        if body is not None:
-            payload = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        started = time.perf_counter()
-        try:
-            self.conn.request(method, path, body=payload, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-            status = response.status
-        except (http.client.HTTPException, OSError) as exc:
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            return 0, str(exc).encode(), time.perf_counter() - started
-        return status, data, time.perf_counter() - started
-
-
-def run_pool(port: int, tasks: list, handle) -> tuple[float, list[float], list[str]]:
-    """Run `handle(http, task) -> (ok, seconds, error)` over tasks with CLIENTS threads."""
-    work: queue.Queue = queue.Queue()
-    for task in tasks:
-        work.put(task)
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def worker():
-        client = Http(port)
-        mine, my_errors = [], []
-        while True:
-            try:
-                task = work.get_nowait()
-            except queue.Empty:
-                break
-            ok, seconds, error = handle(client, task)
-            mine.append(seconds)
-            if not ok:
-                my_errors.append(error)
-        with lock:
-            latencies.extend(mine)
-            errors.extend(my_errors)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, latencies, errors
+def run_pool(port: int, tasks: list, handle):
+    return helpers.run_pool(port, tasks, handle, CLIENTS)
 
 
 def answer_for(rng: random.Random, question: dict):
@@ -127,65 +50,22 @@ def answer_for(rng: random.Random, question: dict):
     return [rng.choice(BLANK_POOL) for _ in range(question["blanks"])]
 
 
-def prepare(env: dict, seed_file: Path) -> None:
-    import psycopg
-
-    url = urlparse(BENCH_DB)
-    name = url.path.lstrip("/")
-    admin = f"postgresql://{url.username or 'postgres'}@{url.hostname}:{url.port or 5432}/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+def prepare(env: dict, seed_file) -> None:
     code = f"from tests.bench.quiz_bench_seed import main; main({str(seed_file)!r})"
-    subprocess.run([python, "manage.py", "shell", "-c", code], env=env, cwd=ROOT, check=True)
+    helpers.recreate_database(BENCH_DB, env, code)
 
 
 def test_bench_city_wide_exam(tmp_path):
-    url = urlparse(BENCH_DB)
-    if not port_open(url.hostname or "127.0.0.1", url.port or 5432):
-        print(f"\n[bench] quiz: skipped — PostgreSQL is not reachable at {url.hostname}:{url.port or 5432}")
-        pytest.skip("压测需要 PostgreSQL")
-    env = {
-        **os.environ,
-        "DATABASE_URL": BENCH_DB,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-" + secrets.token_hex(24),
-        "SECURE_SSL_REDIRECT": "0",
-        "GRID_FAST_PASSWORD_HASHER": "1",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("CELERY_BROKER_URL", None)
+    require_postgres(BENCH_DB, "quiz")
+    env = bench_env(BENCH_DB)
     seed_file = tmp_path / "seed.json"
     started = time.perf_counter()
     prepare(env, seed_file)
     seed = json.loads(seed_file.read_text())
     print(f"\n[bench] quiz: bench database ready in {time.perf_counter() - started:.0f}s "
           f"({len(seed['sessions'])} examinees, 30 questions)")
-
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(GUNICORN_WORKERS), "-k", "gthread", "--threads", str(GUNICORN_THREADS),
-         "--keep-alive", "30", "--backlog", "2048", "--log-level", "warning"],
-        env=env, cwd=ROOT,
-    )
-    try:
-        for _ in range(300):
-            if port_open("127.0.0.1", port, timeout=0.2):
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn 未能启动")
+    with gunicorn(env, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS) as port:
         run_exam(port, seed)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def run_exam(port: int, seed: dict) -> None:

@@ -1,0 +1,67 @@
+"""Lesson page and 我的课程 under concurrent load against gunicorn on PostgreSQL (issue 3's `make bench`).
+
+1,000 trainees enrolled in two courses (16 lessons) with part of each done. Client threads on
+keep-alive connections each act as one signed-in trainee and read lessons (which also records
+where they are, an UPDATE when the lesson changes) or their 我的课程 page. Prints requests/s,
+p50/p95 and SQL queries per page (measured in-process on the same database).
+
+Target (this 2-core machine, client and server sharing it): ≥ 150 requests/s at p95 < 200 ms with
+≤ 15 queries per page. Figures are printed, never asserted; a non-200 response is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+
+from tests.bench import helpers
+from tests.bench.helpers import bench_env, gunicorn, percentile, require_postgres
+
+BENCH_DB = os.environ.get("COURSES_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gridacademy_bench_courses")
+CLIENTS = int(os.environ.get("COURSES_BENCH_CLIENTS", 16))
+REQUESTS = int(os.environ.get("COURSES_BENCH_REQUESTS", 3000))
+GUNICORN_WORKERS = int(os.environ.get("COURSES_BENCH_WORKERS", 3))
+GUNICORN_THREADS = int(os.environ.get("COURSES_BENCH_THREADS", 4))
+
+
+def test_bench_lesson_and_my_courses(tmp_path):
+    require_postgres(BENCH_DB, "courses")
+    env = bench_env(BENCH_DB)
+    seed_file = tmp_path / "seed.json"
+    started = time.perf_counter()
+    helpers.recreate_database(BENCH_DB, env, f"from tests.bench.courses_bench_seed import main; main({str(seed_file)!r})")
+    seed = json.loads(seed_file.read_text())
+    print(f"\n[bench] courses: bench database ready in {time.perf_counter() - started:.0f}s "
+          f"({len(seed['sessions'])} trainees, {len(seed['lessons'])} lessons)")
+    print(f"[bench] courses: SQL queries per page — lesson {seed['queries']['lesson']}, "
+          f"我的课程 {seed['queries']['my_courses']} (target ≤ 15)")
+    with gunicorn(env, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS) as port:
+        rng = random.Random(7)
+        sessions, lessons = seed["sessions"], seed["lessons"]
+        warm = [(sessions[i], "/courses/my/") for i in range(CLIENTS * 2)]
+        helpers.run_pool(port, warm, fetch, CLIENTS)
+        for label, pick in (
+            ("lesson page", lambda: rng.choice(lessons)),
+            ("我的课程", lambda: "/courses/my/"),
+        ):
+            tasks = [(rng.choice(sessions), pick()) for _ in range(REQUESTS)]
+            report(label, *helpers.run_pool(port, tasks, fetch, CLIENTS), len(tasks))
+
+
+def fetch(client, task):
+    session, path = task
+    status, data, seconds = client.call("GET", path, session)
+    if status != 200:
+        return False, seconds, f"{path} {status} {data[:100]!r}"
+    return True, seconds, ""
+
+
+def report(label: str, elapsed: float, latencies: list[float], errors: list[str], count: int) -> None:
+    print(f"[bench] courses: {label}: {count} requests in {elapsed:.1f}s = {count / elapsed:.0f} req/s, "
+          f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
+          f"errors {len(errors)} (target ≥ 150 req/s at p95 < 200 ms; {CLIENTS} client threads, "
+          f"gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS} gthread)")
+    for error in errors[:5]:
+        print(f"[bench]   error: {error}")
