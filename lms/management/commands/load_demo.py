@@ -6,8 +6,9 @@ from django.db import transaction
 
 from lms import demo
 
-# Each app may ship `<app>/demo.py` with `load(stdout)`; they run in this order after the core.
-DEMO_APPS = ("courses", "casebank", "assessments", "certificates")
+# Each app may ship `<app>/demo.py` with `load(stdout)`; they run in this order after the core —
+# courses last, since its lessons point at quizzes and cases.
+DEMO_APPS = ("assessments", "certificates", "casebank", "courses")
 
 
 class Command(BaseCommand):
