@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = "证书与津贴"
+
+    def ready(self):
+        from lms.hooks import register_home_section
+
+        from .home import hr_section, trainee_section
+
+        register_home_section("trainee", trainee_section)
+        register_home_section("hr", hr_section)

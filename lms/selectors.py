@@ -60,9 +60,9 @@ def org_overview(user) -> dict:
     for child in children:
         in_child = workers.filter(org_unit__path__startswith=child.path)
         stats = in_child.aggregate(
-            total=Count("pk"),
-            trainees=Count("pk", filter=Q(user__groups__name=trainee_label)),
-            new_this_year=Count("pk", filter=Q(hire_date__gte=year_start)),
+            total=Count("pk", distinct=True),
+            trainees=Count("pk", filter=Q(user__groups__name=trainee_label), distinct=True),
+            new_this_year=Count("pk", filter=Q(hire_date__gte=year_start), distinct=True),
         )
         rows.append({"unit": child, **stats})
     return {

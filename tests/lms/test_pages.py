@@ -33,13 +33,17 @@ def test_home_redirects_each_role_to_its_page(client, city_tree, make_worker, ro
 
 def test_manager_overview_counts_own_subtree_only(client, city_tree, make_worker):
     manager = make_worker(unit=city_tree["street_a"], role_codes={roles.MANAGER})
-    make_worker(unit=city_tree["grid_a"])
+    make_worker(unit=city_tree["grid_a"], role_codes={roles.TRAINEE, roles.MENTOR})
     make_worker(unit=city_tree["grid_a2"])
     make_worker(unit=city_tree["grid_b"])
     client.force_login(manager.user)
     overview = client.get(reverse("manager_home")).context["overview"]
     assert overview["total"] == 3  # the manager and two trainees of street A
     assert overview["grids"] == 2
+    # A worker with two roles is still one person in every column; the manager sits at the
+    # street itself, above the rows.
+    assert sum(row["total"] for row in overview["rows"]) == 2
+    assert sum(row["trainees"] for row in overview["rows"]) == 2
 
 
 def test_trainer_enters_wagtail_admin_but_trainee_does_not(client, city_tree, make_worker):

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from certificates.selectors import parse_month
+from certificates.services import CertificateError, allowances_export
+
+
+class Command(BaseCommand):
+    help = "导出某月津贴发放表（.csv 带 BOM / .xlsx）：工号, 姓名, 所属网格, 计发证书, 月津贴(元)。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", required=True, help="月份 YYYY-MM")
+        parser.add_argument("--output", required=True, help="输出文件 .csv 或 .xlsx")
+
+    def handle(self, *args, **options):
+        try:
+            count = allowances_export(month=parse_month(options["month"]), output=options["output"])
+        except (ValueError, CertificateError) as exc:
+            raise CommandError(str(exc))
+        self.stdout.write(f"已导出 {count} 行到 {options['output']}")

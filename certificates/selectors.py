@@ -1,0 +1,245 @@
+"""Read queries of certificates and allowances, and the allowance month rule itself (pure reads)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lms import roles
+from lms.access import scope_queryset, worker_of
+from lms.models import OrgUnit, Worker
+
+from .models import (
+    STATUS_LABELS,
+    AllowanceAdjustment,
+    AllowanceLine,
+    AllowanceMonth,
+    AllowanceRate,
+    Certificate,
+    CertificateType,
+    Incentive,
+    IssuanceJob,
+)
+
+CENT = Decimal("0.01")
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def parse_month(text: str) -> dt.date:
+    """`2026-05` → date(2026, 5, 1); ValueError otherwise."""
+    try:
+        year, month = text.strip().split("-")
+        return dt.date(int(year), int(month), 1)
+    except (ValueError, AttributeError):
+        raise ValueError(f"月份“{text}”格式应为 YYYY-MM，例如 2026-05")
+
+
+def rates_for_month(month: dt.date) -> dict[int, Decimal]:
+    """Monthly amount per type id, as in force on the month's first day.
+
+    A standard changed on the 15th therefore applies from the following month; earlier months keep
+    the amount they had.
+    """
+    first, _ = month_bounds(month)
+    rates: dict[int, tuple[dt.date, Decimal]] = {}
+    for type_id, effective_from, amount in AllowanceRate.objects.filter(effective_from__lte=first).values_list(
+        "certificate_type_id", "effective_from", "monthly_amount"
+    ):
+        if type_id not in rates or effective_from > rates[type_id][0]:
+            rates[type_id] = (effective_from, amount)
+    return {type_id: amount for type_id, (_, amount) in rates.items()}
+
+
+def certificates_valid_all_month_q(month: dt.date) -> Q:
+    """Certificates valid on every day of the month (the validity rule at both ends of it)."""
+    first, last = month_bounds(month)
+    return (
+        Q(issued_on__lte=first)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=last))
+        & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=last))
+    )
+
+
+@dataclass
+class WorkerAllowance:
+    amount: Decimal = Decimal("0.00")
+    basis: list[dict] = field(default_factory=list)
+
+    @property
+    def basis_text(self) -> str:
+        return "；".join(f"{b['type_name']}（{b['serial_no']}）{b['amount']}元" for b in self.basis)
+
+
+def allowance_amounts(month: dt.date) -> dict[int, WorkerAllowance]:
+    """The allowance month rule: worker id → amount and the certificates behind it.
+
+    A certificate pays its type's monthly amount only if valid on every day of the month; within a
+    family of levels only the highest level held that month pays; a type without a family pays once
+    however many certificates of it a worker holds.
+    """
+    rates = rates_for_month(month)
+    types = {t.pk: t for t in CertificateType.objects.filter(pk__in=[pk for pk, amount in rates.items() if amount > 0])}
+    if not types:
+        return {}
+    best: dict[tuple[int, str], tuple] = {}
+    rows = (
+        Certificate.objects.filter(certificates_valid_all_month_q(month), certificate_type_id__in=list(types))
+        .order_by()
+        .values_list("worker_id", "certificate_type_id", "pk", "serial_no")
+    )
+    for worker_id, type_id, cert_id, serial_no in rows.iterator(chunk_size=5000):
+        ctype = types[type_id]
+        key = (worker_id, ctype.family_key)
+        current = best.get(key)
+        candidate = (ctype.level, rates[type_id], -cert_id, cert_id, serial_no, ctype)
+        if current is None or candidate[:3] > current[:3]:
+            best[key] = candidate
+    result: dict[int, WorkerAllowance] = defaultdict(WorkerAllowance)
+    for (worker_id, _), (_, amount, _, cert_id, serial_no, ctype) in sorted(best.items(), key=lambda item: (item[0][0], item[1][5].sort_order)):
+        entry = result[worker_id]
+        entry.amount = (entry.amount + amount).quantize(CENT)
+        entry.basis.append(
+            {"certificate_id": cert_id, "serial_no": serial_no, "type_code": ctype.code, "type_name": ctype.name, "amount": str(amount.quantize(CENT))}
+        )
+    return dict(result)
+
+
+# --- certificates -----------------------------------------------------------------------------------
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    return (
+        Certificate.objects.select_related("worker", "certificate_type").filter(verification_code=code).first()
+    )
+
+
+def verification_view(certificate: Certificate, *, today: dt.date | None = None) -> dict:
+    """What anyone may learn about a certificate from its code: no personal data beyond a masked name."""
+    from lms.pii import mask_name
+
+    today = today or timezone.localdate()
+    status = certificate.status_on(today)
+    if status == "pending":
+        status = "valid"  # issued with a date that is today at the latest; kept simple for the public
+    return {
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "holder": mask_name(certificate.worker.name),
+        "type": certificate.certificate_type.name,
+        "type_code": certificate.certificate_type.code,
+        "serial_no": certificate.serial_no,
+        "issuer": certificate.issuer,
+        "issued_on": certificate.issued_on,
+        "valid_until": certificate.valid_until,
+        "revoked_on": certificate.revoked_on,
+        "reissued": certificate.replaced_by_id is not None,
+    }
+
+
+def certificates_of(worker: Worker) -> QuerySet[Certificate]:
+    return worker.certificates.select_related("certificate_type").order_by("-issued_on", "-id")
+
+
+def visible_certificates(user, *, search: str = "", type_code: str = "") -> QuerySet[Certificate]:
+    qs = scope_queryset(user, Certificate.objects.select_related("worker__org_unit", "certificate_type"))
+    if search:
+        qs = qs.filter(Q(worker__name__contains=search) | Q(worker__employee_no__contains=search) | Q(serial_no__contains=search))
+    if type_code:
+        qs = qs.filter(certificate_type__code=type_code)
+    return qs.order_by("-issued_on", "-id")
+
+
+def may_download_pdf(user, certificate: Certificate) -> bool:
+    """The holder, and HR (or a superuser) whose subtree holds the holder."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    own = worker_of(user)
+    if own is None:
+        return False
+    if own.pk == certificate.worker_id:
+        return True
+    return roles.has_role(user, roles.HR) and certificate.worker.org_unit.path.startswith(own.org_unit.path)
+
+
+def jobs_for(user) -> QuerySet[IssuanceJob]:
+    if user.is_superuser:
+        return IssuanceJob.objects.all()
+    own = worker_of(user)
+    if own is None:
+        return IssuanceJob.objects.none()
+    return IssuanceJob.objects.filter(org_unit__path__startswith=own.org_unit.path)
+
+
+# --- allowances -------------------------------------------------------------------------------------
+
+
+def may_run_allowance_month(user) -> bool:
+    """Computing and approving a month affects the whole city: HR at city level (or a superuser)."""
+    from lms.models import OrgLevel
+
+    if user.is_superuser:
+        return True
+    own = worker_of(user)
+    return bool(own and roles.has_role(user, roles.HR) and own.org_unit.level == OrgLevel.CITY)
+
+
+def allowance_lines_visible(user, run: AllowanceMonth) -> QuerySet[AllowanceLine]:
+    return scope_queryset(user, run.lines.select_related("worker__org_unit")).order_by("worker__employee_no")
+
+
+def adjustments_by_worker(run: AllowanceMonth, worker_ids=None) -> dict[int, list[AllowanceAdjustment]]:
+    qs = run.adjustments.select_related("corrects")
+    if worker_ids is not None:
+        qs = qs.filter(worker_id__in=worker_ids)
+    result: dict[int, list[AllowanceAdjustment]] = defaultdict(list)
+    for adjustment in qs:
+        result[adjustment.worker_id].append(adjustment)
+    return result
+
+
+def incentives_in_month(month: dt.date) -> QuerySet[Incentive]:
+    return Incentive.objects.filter(month=month.replace(day=1)).select_related("worker__org_unit")
+
+
+def scope_root(user) -> OrgUnit | None:
+    """The org unit whose subtree a staff user's exports cover (None = everything)."""
+    if user is None or user.is_superuser:
+        return None
+    own = worker_of(user)
+    return own.org_unit if own else None
+
+
+def certification_rates(root: OrgUnit | None, *, today: dt.date | None = None) -> list[dict]:
+    """持证率 by org unit: for each unit below the root, workers holding a valid qualification."""
+    from django.db.models import Count, Exists, OuterRef
+
+    today = today or timezone.localdate()
+    units = list(root.children.all()) if root is not None else list(OrgUnit.objects.filter(parent__isnull=True))
+    if root is not None and not units:
+        units = [root]
+    holding = Certificate.objects.filter(
+        worker=OuterRef("pk"),
+        certificate_type__counts_for_rate=True,
+        issued_on__lte=today,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+    rows = []
+    for unit in units:
+        stats = Worker.objects.filter(org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]).annotate(
+            holds=Exists(holding)
+        ).aggregate(total=Count("pk", distinct=True), holders=Count("pk", filter=Q(holds=True), distinct=True))
+        total, holders = stats["total"], stats["holders"]
+        rate = (Decimal(holders) * 100 / Decimal(total)).quantize(Decimal("0.1")) if total else Decimal("0.0")
+        rows.append({"unit": unit, "total": total, "holders": holders, "rate": rate})
+    return rows

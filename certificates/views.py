@@ -1,0 +1,336 @@
+"""Thin views: public verification, 我的证书, PDF download, and HR's certificate and allowance screens."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from lms import roles
+from lms.access import get_scoped_object_or_404, scope_queryset, worker_of
+from lms.models import Worker
+from lms.selectors import visible_org_units
+from lms.views import client_ip
+
+from . import selectors, services
+from .forms import AdjustmentForm, BulkIssueForm, ExternalCertificateForm, IncentiveForm, RevokeForm
+from .models import AllowanceMonth, Certificate, CertificateType, IssuanceJob
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _require_hr(request) -> None:
+    if not (request.user.is_superuser or roles.has_role(request.user, roles.HR)):
+        raise Http404("页面不存在")
+
+
+# --- public -----------------------------------------------------------------------------------------
+
+
+def verify(request, code: str):
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return render(request, "certificates/verify.html", {"unknown": True, "code": code}, status=404)
+    return render(request, "certificates/verify.html", {"v": selectors.verification_view(certificate)})
+
+
+def certificate_pdf(request, code: str):
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None or not selectors.may_download_pdf(request.user, certificate):
+        raise Http404("未找到或无权查看")
+    path = services.certificate_pdf_ensure(certificate=certificate)
+    response = FileResponse(open(path, "rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{certificate.serial_no}.pdf"'
+    return response
+
+
+# --- 我的证书 ----------------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    worker = worker_of(request.user)
+    today = timezone.localdate()
+    rows = []
+    if worker is not None:
+        for certificate in selectors.certificates_of(worker):
+            status = certificate.status_on(today)
+            rows.append({
+                "c": certificate,
+                "status": status,
+                "status_label": selectors.STATUS_LABELS[status],
+                "share_url": request.build_absolute_uri(reverse("certificates:verify", args=[certificate.verification_code])),
+            })
+    return render(request, "certificates/mine.html", {"rows": rows, "worker": worker, "nav": "certificates"})
+
+
+# --- HR: certificates -------------------------------------------------------------------------------
+
+
+@login_required
+def hr_index(request):
+    _require_hr(request)
+    search = request.GET.get("q", "").strip()
+    type_code = request.GET.get("type", "").strip()
+    page = Paginator(selectors.visible_certificates(request.user, search=search, type_code=type_code), 30).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    root = selectors.scope_root(request.user)
+    return render(request, "certificates/hr_index.html", {
+        "page": page,
+        "rows": [{"c": c, "status": c.status_on(today), "status_label": selectors.STATUS_LABELS[c.status_on(today)]} for c in page.object_list],
+        "search": search,
+        "type_code": type_code,
+        "types": CertificateType.objects.all(),
+        "rates": selectors.certification_rates(root),
+        "jobs": selectors.jobs_for(request.user)[:5],
+        "nav": "hr",
+    })
+
+
+@login_required
+def hr_external_new(request):
+    _require_hr(request)
+    form = ExternalCertificateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        worker = scope_queryset(request.user, Worker.objects.all(), worker_path="").filter(employee_no=data["employee_no"]).first()
+        if worker is None:
+            form.add_error("employee_no", "未找到该工号，或不在您的管辖范围内")
+        else:
+            try:
+                certificate = services.certificate_record_external(
+                    worker=worker, type_code=data["certificate_type"].code, serial_no=data["serial_no"].strip(),
+                    issued_on=data["issued_on"], valid_until=data["valid_until"], issuer=data["issuer"],
+                    scan=data["scan"], recorded_by=request.user,
+                )
+            except services.CertificateError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已登记 {worker.name} 的{certificate.certificate_type.name}（{certificate.serial_no}）")
+                return redirect("certificates:hr_index")
+    return render(request, "certificates/hr_form.html", {"form": form, "title": "登记外部资格证书", "multipart": True, "nav": "hr"})
+
+
+@login_required
+def hr_bulk_issue(request):
+    _require_hr(request)
+    form = BulkIssueForm(request.POST or None, org_units=visible_org_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        numbers = form.employee_numbers()
+        visible = scope_queryset(request.user, Worker.objects.all(), worker_path="")
+        workers = list(visible.filter(employee_no__in=numbers))
+        if form.cleaned_data["org_unit"] is not None:
+            unit = form.cleaned_data["org_unit"]
+            cohort = visible.filter(org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE])
+            workers = list({w.pk: w for w in [*workers, *cohort]}.values())
+        missing = sorted(set(numbers) - {w.employee_no for w in workers})
+        if missing:
+            form.add_error("employee_nos", f"以下工号不存在或不在您的管辖范围内：{'、'.join(missing[:20])}")
+        else:
+            try:
+                job = services.issuance_job_create(
+                    title=form.cleaned_data["title"], type_code=form.cleaned_data["certificate_type"].code,
+                    issued_on=form.cleaned_data["issued_on"], workers=workers,
+                    source_label=form.cleaned_data["source_label"], created_by=request.user,
+                )
+            except services.CertificateError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("certificates:hr_job", pk=job.pk)
+    return render(request, "certificates/hr_form.html", {"form": form, "title": "批量颁发证书", "nav": "hr"})
+
+
+def _job(request, pk: int) -> IssuanceJob:
+    _require_hr(request)
+    return get_object_or_404(selectors.jobs_for(request.user), pk=pk)
+
+
+@login_required
+def hr_job(request, pk: int):
+    job = _job(request, pk)
+    return render(request, "certificates/hr_job.html", {"job": job, "nav": "hr"})
+
+
+@login_required
+def hr_job_status(request, pk: int):
+    job = _job(request, pk)
+    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "done": job.done, "total": job.total, "percent": job.percent, "batch_ready": bool(job.batch_pdf)})
+
+
+@login_required
+def hr_job_batch(request, pk: int):
+    job = _job(request, pk)
+    if not job.batch_pdf:
+        raise Http404("批量打印文件尚未生成")
+    response = FileResponse(open(Path(settings.MEDIA_ROOT) / job.batch_pdf, "rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="batch-{job.pk}.pdf"'
+    return response
+
+
+@login_required
+def hr_certificate(request, code: str):
+    _require_hr(request)
+    certificate = get_scoped_object_or_404(
+        request.user, Certificate.objects.select_related("worker__org_unit", "certificate_type", "replaced_by"), verification_code=code
+    )
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reissue":
+                new = services.certificate_reissue(certificate=certificate, actor=request.user)
+                messages.success(request, f"已换发新证书 {new.serial_no}，原证书已撤销")
+                return redirect("certificates:hr_certificate", code=new.verification_code)
+            if form.is_valid():
+                services.certificate_revoke(
+                    certificate=certificate, reason=form.cleaned_data["reason"], revoked_on=form.cleaned_data["revoked_on"], actor=request.user
+                )
+                messages.success(request, "证书已撤销")
+                return redirect("certificates:hr_certificate", code=code)
+        except services.CertificateError as exc:
+            messages.error(request, str(exc))
+    return render(request, "certificates/hr_certificate.html", {
+        "c": certificate, "v": selectors.verification_view(certificate), "form": form, "nav": "hr",
+    })
+
+
+# --- HR: allowances ---------------------------------------------------------------------------------
+
+
+@login_required
+def hr_allowances(request):
+    _require_hr(request)
+    may_run = selectors.may_run_allowance_month(request.user)
+    if request.method == "POST":
+        if not may_run:
+            raise Http404("页面不存在")
+        try:
+            run = services.allowance_month_compute(month=selectors.parse_month(request.POST.get("month", "")), actor=request.user)
+        except (ValueError, services.CertificateError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{run.label}津贴已计算，请核对后审批")
+            return redirect("certificates:hr_allowance_month", month=run.key)
+    return render(request, "certificates/hr_allowances.html", {
+        "months": AllowanceMonth.objects.all()[:24], "may_run": may_run,
+        "current": timezone.localdate().strftime("%Y-%m"), "nav": "hr",
+    })
+
+
+def _run(request, month: str) -> AllowanceMonth:
+    _require_hr(request)
+    try:
+        first = selectors.parse_month(month)
+    except ValueError:
+        raise Http404("月份格式有误")
+    return get_object_or_404(AllowanceMonth, month=first)
+
+
+@login_required
+def hr_allowance_month(request, month: str):
+    run = _run(request, month)
+    may_run = selectors.may_run_allowance_month(request.user)
+    adjustment_form = AdjustmentForm(request.POST if request.POST.get("action") == "adjust" else None, prefix="adj")
+    incentive_form = IncentiveForm(request.POST if request.POST.get("action") == "incentive" else None, prefix="inc")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                if not may_run:
+                    raise Http404("页面不存在")
+                services.allowance_month_approve(month=run.month, actor=request.user)
+                messages.success(request, f"{run.label}津贴已审批，数据已冻结")
+                return redirect("certificates:hr_allowance_month", month=run.key)
+            if action == "recompute":
+                if not may_run:
+                    raise Http404("页面不存在")
+                services.allowance_month_compute(month=run.month, actor=request.user)
+                messages.success(request, "已重新计算")
+                return redirect("certificates:hr_allowance_month", month=run.key)
+            form = adjustment_form if action == "adjust" else incentive_form
+            if action in {"adjust", "incentive"} and form.is_valid():
+                data = form.cleaned_data
+                worker = scope_queryset(request.user, Worker.objects.all(), worker_path="").filter(employee_no=data["employee_no"]).first()
+                if worker is None:
+                    form.add_error("employee_no", "未找到该工号，或不在您的管辖范围内")
+                elif action == "adjust":
+                    services.allowance_adjustment_add(
+                        worker=worker, corrects=selectors.parse_month(data["corrects"]), month=run.month,
+                        amount=data["amount"], reason=data["reason"], actor=request.user,
+                    )
+                    messages.success(request, "调整已录入")
+                    return redirect("certificates:hr_allowance_month", month=run.key)
+                else:
+                    services.incentive_award(
+                        worker=worker, kind=data["kind"], month=run.month, reason=data["reason"], amount=data["amount"], actor=request.user
+                    )
+                    messages.success(request, "奖励已录入")
+                    return redirect("certificates:hr_allowance_month", month=run.key)
+        except (ValueError, services.CertificateError) as exc:
+            messages.error(request, str(exc))
+    page = Paginator(selectors.allowance_lines_visible(request.user, run), 50).get_page(request.GET.get("page"))
+    visible_ids = scope_queryset(request.user, Worker.objects.all(), worker_path="").values("pk")
+    return render(request, "certificates/hr_allowance_month.html", {
+        "run": run,
+        "page": page,
+        "may_run": may_run,
+        "adjustments": run.adjustments.filter(worker_id__in=visible_ids).select_related("worker", "corrects"),
+        "incentives": selectors.incentives_in_month(run.month).filter(worker_id__in=visible_ids),
+        "adjustment_form": adjustment_form,
+        "incentive_form": incentive_form,
+        "nav": "hr",
+    })
+
+
+def _download(name: str, fmt: str, writer) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404("不支持的格式")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer(buffer)
+        body = buffer.getvalue().encode("utf-8")
+    else:
+        stream = io.BytesIO()
+        writer(stream)
+        body = stream.getvalue()
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    return response
+
+
+@login_required
+def hr_allowance_export(request, month: str, fmt: str):
+    run = _run(request, month)
+    root = selectors.scope_root(request.user)
+    return _download(f"津贴发放表-{run.key}", fmt, lambda out: services.allowances_export(
+        month=run.month, output=out, fmt=fmt, actor=request.user, root=root, with_incentives=True, ip_address=client_ip(request)
+    ))
+
+
+@login_required
+def hr_register_export(request, fmt: str):
+    _require_hr(request)
+    root = selectors.scope_root(request.user)
+    return _download("持证登记表", fmt, lambda out: services.register_export(output=out, fmt=fmt, actor=request.user, root=root, ip_address=client_ip(request)))
+
+
+@login_required
+def hr_incentives_export(request, fmt: str):
+    _require_hr(request)
+    root = selectors.scope_root(request.user)
+    year = request.GET.get("year")
+    return _download("一次性奖励", fmt, lambda out: services.incentives_export(
+        output=out, fmt=fmt, year=int(year) if year and year.isdigit() else None, actor=request.user, root=root, ip_address=client_ip(request)
+    ))

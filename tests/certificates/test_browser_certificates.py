@@ -1,0 +1,34 @@
+"""On a phone: 我的证书 lists the certificate with its share link, and the public page verifies it."""
+
+import datetime as dt
+
+import pytest
+
+from certificates.services import certificate_issue
+from lms import roles
+from tests.browser import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_my_certificates_and_public_verification_on_a_phone(phone_page, live_server, city_tree, make_worker, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    worker = make_worker(unit=city_tree["grid_a"], role_codes={roles.TRAINEE}, name="欧阳明月")
+    certificate = certificate_issue(worker=worker, type_code="COURSE", issued_on=dt.date(2025, 6, 30), source_label="完成岗前培训")
+    login(phone_page, live_server.url, worker.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + "/certificates/mine/")
+    assert "结业证书" in phone_page.locator("h2").first.inner_text()
+    share = phone_page.get_by_test_id("share-link").input_value()
+    assert share.endswith(f"/verify/{certificate.verification_code}/")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    with phone_page.expect_response(lambda r: r.url.endswith(".pdf")) as pdf:
+        phone_page.evaluate("url => fetch(url)", live_server.url + f"/certificates/{certificate.verification_code}.pdf")
+    assert pdf.value.status == 200 and pdf.value.headers["content-type"] == "application/pdf"
+
+    phone_page.context.clear_cookies()
+    phone_page.goto(share)
+    assert phone_page.get_by_test_id("verify-status").inner_text() == "有效"
+    body = phone_page.content()
+    assert "欧**月" in body and "欧阳明月" not in body
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone_page.screenshot(path=str(tmp_path / "verify.png"))

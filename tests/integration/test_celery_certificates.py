@@ -1,0 +1,44 @@
+"""A real Celery worker runs a bulk certificate issuance enqueued after commit (.ci/run's third stage)."""
+
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from certificates.defaults import ensure_default_types
+from certificates.models import AllowanceRate, CertificateType, IssuanceJob
+from certificates.services import issuance_job_create
+from tests.integration.test_celery_worker import celery_worker_process  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_worker_runs_bulk_issuance_with_progress(celery_worker_process, city_tree, make_worker):  # noqa: F811
+    ensure_default_types(CertificateType, AllowanceRate)
+    workers = [make_worker(unit=city_tree["grid_a"]) for _ in range(25)]
+    with transaction.atomic():
+        job = issuance_job_create(title="集成测试批次", type_code="COURSE", issued_on=timezone.localdate(), workers=workers)
+        assert IssuanceJob.objects.get(pk=job.pk).status == "pending"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in ("done", "failed"):
+            break
+        if celery_worker_process.poll() is not None:
+            pytest.fail("Celery worker 已退出：\n" + celery_worker_process.stdout.read())
+        time.sleep(0.5)
+    try:
+        assert job.status == "done", job.error
+        assert job.done == job.total == 25
+        media = Path(settings.MEDIA_ROOT)
+        assert (media / job.batch_pdf).exists()
+        assert all((media / c.pdf_path).exists() for c in job.certificates.all())
+    finally:
+        for certificate in job.certificates.all():
+            if certificate.pdf_path:
+                (Path(settings.MEDIA_ROOT) / certificate.pdf_path).unlink(missing_ok=True)
+        if job.batch_pdf:
+            (Path(settings.MEDIA_ROOT) / job.batch_pdf).unlink(missing_ok=True)
