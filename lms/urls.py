@@ -35,6 +35,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("assessments.urls"))]
+urlpatterns += [path("", include("casebank.urls"))]
 
 # Wagtail's page serving comes last: course and case pages live at /courses/…, /cases/….
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,162 @@
+"""A Wagtail (modelsearch) database search backend that understands Chinese.
+
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "casebank.search.backend"}}
+
+It is modelsearch's own SQLite FTS5 / PostgreSQL tsvector backend with two changes:
+indexed text is run through `segment_for_index` (jieba words + single characters) and a query
+string through `query_terms`, words combined with OR by default. Everything else (the index
+table, signal-driven updates, `update_index`, ranking) is upstream's, so a deployment can move to
+Elasticsearch/OpenSearch with a Chinese analyzer by changing that setting alone.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models.sql import InsertQuery
+from modelsearch.backends.base import EmptySearchResults
+from modelsearch.index import AutocompleteField, SearchField
+from modelsearch.query import PlainText
+
+from casebank.search.segment import query_terms, segment_for_index
+
+
+def _segmenting(indexer_class):
+    class SegmentingIndexer(indexer_class):
+        def prepare_field(self, obj, field):
+            if isinstance(field, (SearchField, AutocompleteField)):
+                for item in super().prepare_field(obj, field):
+                    yield (*item[:-1], segment_for_index(item[-1]))
+            else:  # RelatedFields: recurses into prepare_field for each sub-field
+                yield from super().prepare_field(obj, field)
+
+    SegmentingIndexer.__name__ = f"Segmenting{indexer_class.__name__}"
+    return SegmentingIndexer
+
+
+class ChineseQueryMixin:
+    """Segments a plain query string before upstream's compiler splits it on whitespace."""
+
+    DEFAULT_OPERATOR = "or"
+
+    def _prepare(self, query, operator):
+        if isinstance(query, str):
+            terms = query_terms(query)
+            if not terms:
+                return None, operator
+            return " ".join(terms), operator or self.DEFAULT_OPERATOR
+        if isinstance(query, PlainText):
+            terms = query_terms(query.query_string)
+            if not terms:
+                return None, operator
+            return PlainText(" ".join(terms), operator=query.operator), operator
+        return query, operator
+
+    def search(self, query, model_or_queryset, fields=None, operator=None, order_by_relevance=True):
+        query, operator = self._prepare(query, operator)
+        if query is None:
+            return EmptySearchResults()
+        return super().search(query, model_or_queryset, fields=fields, operator=operator,
+                              order_by_relevance=order_by_relevance)
+
+    def autocomplete(self, query, model_or_queryset, fields=None, operator=None, order_by_relevance=True):
+        query, operator = self._prepare(query, operator)
+        if query is None:
+            return EmptySearchResults()
+        return super().autocomplete(query, model_or_queryset, fields=fields, operator=operator,
+                                    order_by_relevance=order_by_relevance)
+
+
+def _sqlite_backend_class():
+    from modelsearch.backends.database.sqlite import sqlite as upstream
+
+    Indexer = _segmenting(upstream.ObjectIndexer)
+
+    class ChineseSQLiteIndex(upstream.SQLiteIndex):
+        def add_items(self, model, objs):
+            # upstream's add_items with the segmenting indexer
+            if not model.get_search_fields():
+                return
+            indexers = [Indexer(obj, self.backend) for obj in objs]
+            if not indexers:
+                return
+            content_type_pk = upstream.get_content_type_pk(model)
+            data = {ix.id: (ix.title, ix.autocomplete, ix.body) for ix in indexers}
+            entries = self.entries.filter(content_type_id=content_type_pk)
+            indexed = frozenset(entries.filter(object_id__in=data.keys()).values_list("object_id", flat=True))
+            for object_id in indexed:
+                title, autocomplete, body = data[object_id]
+                entries.filter(object_id=object_id).update(title=title, autocomplete=autocomplete, body=body)
+            self.entries.bulk_create(
+                upstream.IndexEntry(content_type_id=content_type_pk, object_id=object_id, title=title,
+                                    autocomplete=autocomplete, body=body)
+                for object_id, (title, autocomplete, body) in data.items()
+                if object_id not in indexed
+            )
+            self._refresh_title_norms()
+
+    class ChineseSQLiteBackend(ChineseQueryMixin, upstream.SQLiteSearchBackend):
+        index_class = ChineseSQLiteIndex
+
+    return ChineseSQLiteBackend
+
+
+def _postgres_backend_class():
+    from modelsearch.backends.database.postgres import postgres as upstream
+
+    Indexer = _segmenting(upstream.ObjectIndexer)
+
+    class ChinesePostgresIndex(upstream.PostgresIndex):
+        def add_items(self, model, objs):
+            # upstream's add_items with the segmenting indexer
+            if not model.get_search_fields():
+                return
+            indexers = [Indexer(obj, self.backend) for obj in objs]
+            if not indexers:
+                return
+            IndexEntry = upstream.IndexEntry
+            content_type_pk = upstream.get_content_type_pk(model)
+            compiler = InsertQuery(IndexEntry).get_compiler(connection=self.write_connection)
+            rows, params = [], []
+            for ix in indexers:
+                params.extend((content_type_pk, ix.id))
+                parts = []
+                for name, value in (("title", ix.title), ("autocomplete", ix.autocomplete), ("body", ix.body)):
+                    sql, p = compiler.prepare_value(IndexEntry._meta.get_field(name), value).as_sql(
+                        compiler, self.write_connection
+                    )
+                    parts.append(sql)
+                    params.extend(p)
+                params.extend((ix.title_text, ix.body_text))
+                rows.append(f"(%s, %s, {parts[0]}, {parts[1]}, {parts[2]}, 1.0, %s, %s)")
+            with self.write_connection.cursor() as cursor:
+                cursor.execute(
+                    f"""
+                    INSERT INTO {IndexEntry._meta.db_table}
+                        (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
+                    (VALUES {", ".join(rows)})
+                    ON CONFLICT (content_type_id, object_id)
+                    DO UPDATE SET title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,
+                                  body = EXCLUDED.body, title_text = EXCLUDED.title_text,
+                                  body_text = EXCLUDED.body_text
+                    """,
+                    params,
+                )
+            self._refresh_title_norms()
+
+    class ChinesePostgresBackend(ChineseQueryMixin, upstream.PostgresSearchBackend):
+        index_class = ChinesePostgresIndex
+
+        def __init__(self, params):
+            params = {"SEARCH_CONFIG": "simple", **params}
+            super().__init__(params)
+
+    return ChinesePostgresBackend
+
+
+def SearchBackend(params):  # noqa: N802 — the name Wagtail/modelsearch look up in a backend module
+    """The segmenting backend for the default database's vendor (SQLite or PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return _postgres_backend_class()(params)
+    if connection.vendor == "sqlite":
+        return _sqlite_backend_class()(params)
+    raise RuntimeError(f"中文检索后端只支持 SQLite 和 PostgreSQL，当前数据库为 {connection.vendor}")
