@@ -275,7 +275,7 @@ def faq_save(*, question: str, answer: str, category: CaseCategory, order: int =
 
 
 def drill_publish(*, parent: DrillIndexPage, title: str, slug: str, summary: str, steps: list[dict],
-                  indicator_codes: list[str], user=None) -> DrillPage:
+                  indicator_codes: list[str], judges=None, user=None) -> DrillPage:
     """Create or update a drill from plain step dicts; refuses a graph that fails the check."""
     from assessments.selectors import active_indicators
 
@@ -286,11 +286,15 @@ def drill_publish(*, parent: DrillIndexPage, title: str, slug: str, summary: str
         if page is None:
             page = DrillPage(title=title, slug=slug, summary=summary, steps=stream, owner=user)
             page.indicators.set(list(active_indicators().filter(code__in=indicator_codes)))
+            if judges is not None:
+                page.judges.set(judges)
             parent.add_child(instance=page)
         else:
             page = page.specific
             page.title, page.summary, page.steps = title, summary, stream
             page.indicators.set(list(active_indicators().filter(code__in=indicator_codes)))
+            if judges is not None:
+                page.judges.set(judges)
         page.save_revision(user=user).publish(user=user)
         return page
 
