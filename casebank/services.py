@@ -400,6 +400,10 @@ def _complete(attempt: DrillAttempt) -> None:
     evidence_record_many(worker=attempt.worker, items=[(code, attempt.score, day, attempt) for code in codes])
 
 
+def _plain(number: Decimal) -> str:
+    return format(number.to_integral() if number == number.to_integral() else number.normalize(), "f")
+
+
 def drill_response_judge(*, step: DrillAttemptStep, judge, points, comment: str) -> DrillAttemptStep:
     """A judge scores one free-text response against its rubric and writes 专家点评."""
     from casebank.selectors import judge_queue
@@ -410,7 +414,7 @@ def drill_response_judge(*, step: DrillAttemptStep, judge, points, comment: str)
             raise JudgingRefused("无权为该作答评分，或已评分")
         step = DrillAttemptStep.objects.select_for_update().get(pk=step.pk)
         if not Decimal(0) <= points <= step.max_points:
-            raise JudgingRefused(f"得分应在 0 到 {step.max_points.normalize()} 之间")
+            raise JudgingRefused(f"得分应在 0 到 {_plain(step.max_points)} 之间")
         if not (comment or "").strip():
             raise JudgingRefused("请填写专家点评")
         step.points, step.expert_comment, step.judge, step.judged_at = points, comment.strip(), judge, timezone.now()

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 
@@ -7,3 +9,30 @@ def demo_library(db):
     from casebank import demo
 
     demo.load(None)
+
+
+@pytest.fixture
+def small_library(db):
+    """A few of the demo's cases, FAQs and drills — for page tests that need content, not volume."""
+    from casebank import services
+    from casebank.demo_cases import CASES
+    from casebank.demo_drills import DRILLS
+    from casebank.demo_faqs import FAQS
+    from casebank.models import CaseCategory
+
+    services.casebank_defaults_ensure()
+    categories = {c.name: c for c in CaseCategory.objects.all()}
+    wanted = {"楼上漏水引发的邻里纠纷调解", "小区燃气泄漏的应急疏散", "如何处理高空抛物：3号楼连续掉落瓷砖的真相", "宠物狗扰邻的调解经过"}
+    for title, category, problem, handling, lessons, feedback, tags, codes, day in CASES:
+        if title in wanted:
+            services.case_publish(data=services.CaseData(
+                title=title, category=categories[category], problem=problem, handling=handling, lessons=lessons,
+                feedback=feedback, tags=tags.split(";"), indicator_codes=codes.split(";"), case_date=dt.date.fromisoformat(day)))
+    for category, question, answer in FAQS:
+        if category in ("燃气安全", "传销线索"):
+            services.faq_save(question=question, answer=answer, category=categories[category])
+    library = services.drill_library_ensure()
+    for drill in DRILLS:
+        if drill["slug"] in ("gas-leak", "noise-complaint"):
+            services.drill_publish(parent=library, title=drill["title"], slug=drill["slug"], summary=drill["summary"],
+                                   steps=drill["steps"], indicator_codes=drill["indicators"])
