@@ -77,6 +77,15 @@ def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tu
     return plain, mark_safe(html)
 
 
+def _candidates(terms: list[str], queryset) -> tuple[int, list[int]]:
+    """(number of matches, pks of the backend's best CANDIDATES) for any word of `terms`."""
+    backend = get_search_backend()
+    if hasattr(backend, "ranked_object_ids"):
+        return backend.ranked_object_ids(terms, queryset, CANDIDATES)
+    results = backend.search(" ".join(terms), queryset, operator="or")
+    return results.count(), [obj.pk for obj in results[:CANDIDATES]]
+
+
 def _case_text(page: CasePage) -> tuple[str, str]:
     tags = " ".join(t.name for t in page.tags.all())
     body = " ".join([page.problem, page.handling, page.lessons, page.feedback, tags, page.category.name])
@@ -97,12 +106,11 @@ def search_cases(query: str, *, category: str = "", indicator: str = "", limit: 
         queryset = queryset.filter(category=CaseCategory.objects.filter(name=category).first())
     if indicator:
         queryset = queryset.filter(pk__in=CasePage.objects.filter(indicators__code=indicator).values("pk"))
-    results = get_search_backend().search(" ".join(terms), queryset, operator="or")
-    count = results.count()
+    count, ids = _candidates(terms, queryset)
     if not count:
         return 0, []
     candidates = list(
-        CasePage.objects.filter(pk__in=[p.pk for p in results[:CANDIDATES]])
+        CasePage.objects.filter(pk__in=ids)
         .select_related("category").prefetch_related("tags")
     )
     hits = []
@@ -122,9 +130,8 @@ def search_faqs(query: str, *, category: str = "", limit: int = 10) -> tuple[int
     queryset = Faq.objects.all()
     if category:
         queryset = queryset.filter(category=CaseCategory.objects.filter(name=category).first())
-    results = get_search_backend().search(" ".join(terms), queryset, operator="or")
-    count = results.count()
-    faqs = list(Faq.objects.filter(pk__in=[f.pk for f in results[:CANDIDATES]]).select_related("category"))
+    count, ids = _candidates(terms, queryset)
+    faqs = list(Faq.objects.filter(pk__in=ids).select_related("category"))
     hits = []
     for faq in faqs:
         plain, html = snippet_for(terms, faq.answer)

@@ -66,6 +66,31 @@ class ChineseQueryMixin:
                                     order_by_relevance=order_by_relevance)
 
 
+def _restriction(queryset):
+    """SQL and params of the pks a search is restricted to (live, category, indicator filters)."""
+    sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
+    return sql, list(params)
+
+
+class RankedIdsMixin:
+    """`ranked_object_ids(terms, queryset, limit)` → (number of matches, best `limit` pks).
+
+    One indexed query each for the count and the best matches, ranked in the database (FTS5 bm25 /
+    ts_rank, title weighted); the case search uses it to pick the candidates it re-ranks. A
+    backend without it (Elasticsearch/OpenSearch) is used through the standard `search()`.
+    """
+
+    def ranked_object_ids(self, terms, queryset, limit):
+        from modelsearch.utils import get_descendants_content_types_pks
+
+        terms = [t for t in terms if t and t.replace("_", "").isalnum()]
+        if not terms:
+            return 0, []
+        content_types = list(get_descendants_content_types_pks(queryset.model))
+        restrict_sql, restrict_params = _restriction(queryset)
+        return self._ranked(terms, content_types, restrict_sql, restrict_params, limit)
+
+
 def _sqlite_backend_class():
     from modelsearch.backends.database.sqlite import sqlite as upstream
 
@@ -94,8 +119,26 @@ def _sqlite_backend_class():
             )
             self._refresh_title_norms()
 
-    class ChineseSQLiteBackend(ChineseQueryMixin, upstream.SQLiteSearchBackend):
+    class ChineseSQLiteBackend(RankedIdsMixin, ChineseQueryMixin, upstream.SQLiteSearchBackend):
         index_class = ChineseSQLiteIndex
+
+        def _ranked(self, terms, content_types, restrict_sql, restrict_params, limit):
+            entries = upstream.IndexEntry._meta.db_table
+            fts = upstream.SQLiteFTSIndexEntry._meta.db_table
+            match = " OR ".join(f'"{t}"' for t in terms)
+            ct = ", ".join(str(int(c)) for c in content_types)
+            where = (f"{fts} MATCH %s AND e.content_type_id IN ({ct}) "
+                     f"AND CAST(e.object_id AS INTEGER) IN ({restrict_sql})")
+            params = [match, *restrict_params]
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid WHERE {where}", params)
+                count = cursor.fetchone()[0]
+                # bm25 weights per column (autocomplete, body, title): title matches count 4×
+                cursor.execute(
+                    f"SELECT e.object_id FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid WHERE {where} "
+                    f"ORDER BY bm25({fts}, 0.0, 1.0, 4.0), e.object_id LIMIT %s", [*params, int(limit)])
+                ids = [int(row[0]) for row in cursor.fetchall()]
+            return count, ids
 
     return ChineseSQLiteBackend
 
@@ -143,8 +186,25 @@ def _postgres_backend_class():
                 )
             self._refresh_title_norms()
 
-    class ChinesePostgresBackend(ChineseQueryMixin, upstream.PostgresSearchBackend):
+    class ChinesePostgresBackend(RankedIdsMixin, ChineseQueryMixin, upstream.PostgresSearchBackend):
         index_class = ChinesePostgresIndex
+
+        def _ranked(self, terms, content_types, restrict_sql, restrict_params, limit):
+            entries = upstream.IndexEntry._meta.db_table
+            tsquery = " | ".join(f"'{t}'" for t in terms)
+            ct = ", ".join(str(int(c)) for c in content_types)
+            where = (f"e.content_type_id IN ({ct}) AND (e.title @@ q OR e.body @@ q) "
+                     f"AND e.object_id IN (SELECT r.pk::text FROM ({restrict_sql}) r(pk))")
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM {entries} e, to_tsquery('simple', %s) q WHERE {where}",
+                               [tsquery, *restrict_params])
+                count = cursor.fetchone()[0]
+                cursor.execute(
+                    f"SELECT e.object_id FROM {entries} e, to_tsquery('simple', %s) q WHERE {where} "
+                    f"ORDER BY 4 * ts_rank(e.title, q) + ts_rank(e.body, q) DESC, e.object_id LIMIT %s",
+                    [tsquery, *restrict_params, int(limit)])
+                ids = [int(row[0]) for row in cursor.fetchall()]
+            return count, ids
 
         def __init__(self, params):
             params = {"SEARCH_CONFIG": "simple", **params}
