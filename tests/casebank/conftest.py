@@ -3,11 +3,27 @@ import datetime as dt
 import pytest
 
 
+def ensure_site():
+    """Root → 站点首页 → Site, as migrations leave them; a transactional test's flush removes them."""
+    from wagtail.models import Locale, Page, Site
+
+    from lms.models import HomePage
+
+    if HomePage.objects.exists():
+        return
+    Locale.objects.get_or_create(language_code="zh-hans")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title="网格学院", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "网格学院"})
+
+
 @pytest.fixture
 def demo_library(db):
     """The demo's 42 cases, 30 FAQs and 4 drills (published through the real services)."""
     from casebank import demo
 
+    ensure_site()
     demo.load(None)
 
 
@@ -20,6 +36,7 @@ def small_library(db):
     from casebank.demo_faqs import FAQS
     from casebank.models import CaseCategory
 
+    ensure_site()
     services.casebank_defaults_ensure()
     categories = {c.name: c for c in CaseCategory.objects.all()}
     wanted = {"楼上漏水引发的邻里纠纷调解", "小区燃气泄漏的应急疏散", "如何处理高空抛物：3号楼连续掉落瓷砖的真相", "宠物狗扰邻的调解经过"}
