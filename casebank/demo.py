@@ -8,10 +8,10 @@ import datetime as dt
 from casebank.demo_cases import CASES
 from casebank.demo_drills import DRILLS
 from casebank.demo_faqs import FAQS
-from casebank.models import CaseCategory
+from casebank.models import CaseCategory, CaseCompilation
 
 
-def load(stdout=None) -> None:
+def load(stdout=None, *, with_compilation: bool = True) -> None:
     from django.contrib.auth import get_user_model
 
     from casebank import services
@@ -32,5 +32,9 @@ def load(stdout=None) -> None:
     for drill in DRILLS:
         services.drill_publish(parent=library, title=drill["title"], slug=drill["slug"], summary=drill["summary"],
                                       steps=drill["steps"], indicator_codes=drill["indicators"], judges=judges)
+    # last month's 《网格员工作案例汇编》, so the library lists one for download
+    month = services.previous_month()
+    if with_compilation and not CaseCompilation.objects.filter(month=month).exists():
+        services.compilation_render(month=month)
     if stdout is not None:
         stdout.write(f"案例库：{len(CASES)} 个案例（本次写入 {created} 个）、{len(FAQS)} 条常见问题、{len(DRILLS)} 个情景演练")

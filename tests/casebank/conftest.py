@@ -19,12 +19,13 @@ def ensure_site():
 
 
 @pytest.fixture
-def demo_library(db):
+def demo_library(db, settings, tmp_path):
     """The demo's 42 cases, 30 FAQs and 4 drills (published through the real services)."""
     from casebank import demo
 
+    settings.MEDIA_ROOT = tmp_path / "media"
     ensure_site()
-    demo.load(None)
+    demo.load(None, with_compilation=False)
 
 
 @pytest.fixture

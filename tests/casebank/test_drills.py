@@ -155,6 +155,16 @@ def test_response_branch_waits_for_the_judge_then_completes(trainee, city_tree, 
 
 
 @pytest.mark.django_db
-def test_demo_drills_are_published_with_judges(demo_library):
+def test_demo_is_idempotent_and_has_the_four_drills(demo_library, tmp_path, settings):
+    from casebank import demo
+    from casebank.models import CaseCompilation, CasePage, Faq
+
     drills = DrillPage.objects.live()
     assert sorted(d.title for d in drills) == sorted(["居民投诉噪音扰民", "发现疑似传销窝点", "独居老人突发疾病", "小区燃气泄漏"])
+    settings.MEDIA_ROOT = tmp_path
+    demo.load(None)  # the full demo, with last month's compilation
+    counts = (CasePage.objects.count(), Faq.objects.count(), DrillPage.objects.count(), CaseCompilation.objects.count())
+    assert counts[:3] == (42, 30, 4) and counts[3] == 1
+    assert len({c.category_id for c in CasePage.objects.all()}) >= 10
+    demo.load(None)
+    assert (CasePage.objects.count(), Faq.objects.count(), DrillPage.objects.count(), CaseCompilation.objects.count()) == counts
