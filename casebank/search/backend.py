@@ -66,6 +66,11 @@ class ChineseQueryMixin:
                                     order_by_relevance=order_by_relevance)
 
 
+# The database ranks at most this many matching rows per query; only queries made entirely of very
+# common words match more, and their candidates are then the first RANK_CAP matches.
+RANK_CAP = 2000
+
+
 def _restriction(queryset):
     """SQL and params of the pks a search is restricted to (live, category, indicator filters)."""
     sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
@@ -134,9 +139,11 @@ def _sqlite_backend_class():
                 cursor.execute(f"SELECT COUNT(*) FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid WHERE {where}", params)
                 count = cursor.fetchone()[0]
                 # bm25 weights per column (autocomplete, body, title): title matches count 4×
+                # rank at most RANK_CAP matches (all of them unless the words are very common)
                 cursor.execute(
-                    f"SELECT e.object_id FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid WHERE {where} "
-                    f"ORDER BY bm25({fts}, 0.0, 1.0, 4.0), e.object_id LIMIT %s", [*params, int(limit)])
+                    f"SELECT object_id FROM (SELECT e.object_id AS object_id, bm25({fts}, 0.0, 1.0, 4.0) AS r "
+                    f"FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid WHERE {where} LIMIT %s) "
+                    f"ORDER BY r, object_id LIMIT %s", [*params, RANK_CAP, int(limit)])
                 ids = [int(row[0]) for row in cursor.fetchall()]
             return count, ids
 
@@ -200,9 +207,10 @@ def _postgres_backend_class():
                                [tsquery, *restrict_params])
                 count = cursor.fetchone()[0]
                 cursor.execute(
-                    f"SELECT e.object_id FROM {entries} e, to_tsquery('simple', %s) q WHERE {where} "
-                    f"ORDER BY 4 * ts_rank(e.title, q) + ts_rank(e.body, q) DESC, e.object_id LIMIT %s",
-                    [tsquery, *restrict_params, int(limit)])
+                    f"SELECT m.object_id FROM (SELECT e.object_id, 4 * ts_rank(e.title, q) + ts_rank(e.body, q) AS r "
+                    f"FROM {entries} e, to_tsquery('simple', %s) q WHERE {where} LIMIT %s) m "
+                    f"ORDER BY m.r DESC, m.object_id LIMIT %s",
+                    [tsquery, *restrict_params, RANK_CAP, int(limit)])
                 ids = [int(row[0]) for row in cursor.fetchall()]
             return count, ids
 

@@ -73,6 +73,11 @@ def query_terms(query: str) -> list[str]:
             seen.append(word)
     meaningful = [w for w in seen if w not in STOPWORDS]
     terms = meaningful or seen
+    # In a sentence, jieba's leftover single characters (家, 找 …) would match the single-character
+    # index entries of nearly every case; with two or more real words they are dropped. A query of
+    # one or two characters keeps them — that is how 吵 finds 吵架.
+    if sum(len(t) > 1 for t in terms) >= 2:
+        terms = [t for t in terms if len(t) > 1]
     return terms[:MAX_QUERY_TERMS]
 
 
