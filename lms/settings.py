@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
-    "modelsearch",
     "modelcluster",
     "taggit",
     "django_celery_beat",
@@ -184,7 +183,12 @@ COURSES_ONBOARDING_RECENT_DAYS = 31
 WAGTAIL_SITE_NAME = "网格学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: the database backend with jieba segmentation (casebank/search/backend.py). A deployment
+# moves to Elasticsearch/OpenSearch with a Chinese analyzer by setting SEARCH_BACKEND (e.g.
+# modelsearch.backends.elasticsearch8) and SEARCH_URL; no app code changes.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": os.environ.get("SEARCH_BACKEND", "casebank.search.backend")}}
+if os.environ.get("SEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS["default"].update(URLS=[os.environ["SEARCH_URL"]], INDEX=os.environ.get("SEARCH_INDEX", "gridacademy"))
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 # Wagtail's own background work (search index updates, reference index) stays immediate.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -27,15 +27,15 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("certificates.urls")),
+    path("", include("assessments.urls")),
+    path("", include("courses.urls")),
+    path("", include("casebank.urls")),
 ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-urlpatterns += [path("", include("assessments.urls"))]
-urlpatterns += [path("", include("courses.urls"))]
 
 # Wagtail's page serving comes last: course and case pages live at /courses/…, /cases/….
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,247 @@
+"""Reads of the case library: Chinese search over cases and FAQs, drills and the judge's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from wagtail.search.backends import get_search_backend
+
+from casebank.models import (
+    CaseCategory,
+    CaseCompilation,
+    CasePage,
+    DrillAttempt,
+    DrillAttemptState,
+    DrillAttemptStep,
+    DrillPage,
+    Faq,
+)
+from casebank.search.segment import MAX_QUERY_LENGTH, query_terms, term_weight
+from lms import roles
+from lms.access import scope_queryset, worker_of
+
+# The backend's best CANDIDATES matches are re-ranked here with a ranking that does not depend on
+# the database (so SQLite and PostgreSQL answer alike): per query word, its rarity (jieba's
+# dictionary frequency) × (TITLE_WEIGHT if in the title) + log-scaled count in the body.
+CANDIDATES = 100
+TITLE_WEIGHT = 4.0
+SNIPPET_LENGTH = 80
+
+
+@dataclass
+class Hit:
+    id: int
+    title: str
+    url: str
+    snippet: str
+    snippet_html: str
+    score: float
+    obj: object = None
+
+
+def _score(terms: list[str], title: str, body: str) -> float:
+    score = 0.0
+    for term in terms:
+        in_title = term in title
+        count = body.count(term)
+        if in_title or count:
+            score += term_weight(term) * ((TITLE_WEIGHT if in_title else 0.0) + (1.0 + math.log(count) if count else 0.0))
+    return score
+
+
+def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tuple[str, str]:
+    """(plain, html) excerpt of `text` around the first query word, words marked in the html."""
+    text = " ".join((text or "").split())
+    positions = [(text.find(t), t) for t in terms if t and text.find(t) >= 0]
+    start = 0
+    if positions:
+        first = min(p for p, _ in positions)
+        start = max(0, first - length // 4)
+    plain = text[start:start + length]
+    if start > 0:
+        plain = "…" + plain
+    if start + length < len(text):
+        plain += "…"
+    html = escape(plain)
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        html = html.replace(escape(term), f"\x00{escape(term)}\x01")
+    html = html.replace("\x00", "<mark>").replace("\x01", "</mark>")
+    # nested marks (a short word inside a longer one already marked) collapse to one level
+    while "<mark><mark>" in html:
+        html = html.replace("<mark><mark>", "<mark>").replace("</mark></mark>", "</mark>")
+    return plain, mark_safe(html)
+
+
+def _candidates(terms: list[str], queryset) -> tuple[int, list[int]]:
+    """(number of matches, pks of the backend's best CANDIDATES) for any word of `terms`."""
+    backend = get_search_backend()
+    if hasattr(backend, "ranked_object_ids"):
+        return backend.ranked_object_ids(terms, queryset, CANDIDATES)
+    results = backend.search(" ".join(terms), queryset, operator="or")
+    return results.count(), [obj.pk for obj in results[:CANDIDATES]]
+
+
+def _case_text(page: CasePage) -> tuple[str, str]:
+    tags = " ".join(t.name for t in page.tags.all())
+    body = " ".join([page.problem, page.handling, page.lessons, page.feedback, tags, page.category.name])
+    return page.title, body
+
+
+def live_cases() -> QuerySet[CasePage]:
+    return CasePage.objects.live().public()
+
+
+def search_cases(query: str, *, category: str = "", indicator: str = "", limit: int = 20) -> tuple[int, list[Hit]]:
+    """Cases matching any word of `query`, best first: (count of matches, top `limit` hits)."""
+    terms = query_terms(query or "")
+    if not terms:
+        return 0, []
+    queryset = live_cases()
+    if category:
+        queryset = queryset.filter(category=CaseCategory.objects.filter(name=category).first())
+    if indicator:
+        queryset = queryset.filter(pk__in=CasePage.objects.filter(indicators__code=indicator).values("pk"))
+    count, ids = _candidates(terms, queryset)
+    if not count:
+        return 0, []
+    candidates = list(
+        CasePage.objects.filter(pk__in=ids)
+        .select_related("category").prefetch_related("tags")
+    )
+    hits = []
+    for page in candidates:
+        title, body = _case_text(page)
+        plain, html = snippet_for(terms, " ".join([page.problem, page.handling, page.lessons, page.feedback]))
+        hits.append(Hit(id=page.pk, title=page.title, url=page.url or "", snippet=plain, snippet_html=html,
+                        score=_score(terms, title, body), obj=page))
+    hits.sort(key=lambda h: (-h.score, -h.obj.case_date.toordinal(), h.id))
+    return count, hits[: max(1, min(int(limit or 20), 100))]
+
+
+def search_faqs(query: str, *, category: str = "", limit: int = 10) -> tuple[int, list[Hit]]:
+    terms = query_terms(query or "")
+    if not terms:
+        return 0, []
+    queryset = Faq.objects.all()
+    if category:
+        queryset = queryset.filter(category=CaseCategory.objects.filter(name=category).first())
+    count, ids = _candidates(terms, queryset)
+    faqs = list(Faq.objects.filter(pk__in=ids).select_related("category"))
+    hits = []
+    for faq in faqs:
+        plain, html = snippet_for(terms, faq.answer)
+        hits.append(Hit(id=faq.pk, title=faq.question, url="", snippet=plain, snippet_html=html,
+                        score=_score(terms, faq.question, f"{faq.answer} {faq.category.name}"), obj=faq))
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return count, hits[: max(1, min(int(limit or 10), 100))]
+
+
+def categories() -> QuerySet[CaseCategory]:
+    return CaseCategory.objects.all()
+
+
+def case_search_page_context(request) -> dict:
+    """What the case library page shows: the search form, hits or the latest cases, FAQ hits."""
+    from assessments.selectors import active_indicators
+
+    query = request.GET.get("q", "").strip()
+    category = request.GET.get("category", "").strip()
+    indicator = request.GET.get("indicator", "").strip()
+    context = {
+        "query": query, "category": category, "indicator": indicator,
+        "categories": categories(), "indicators": active_indicators(),
+        "too_long": len(query) > MAX_QUERY_LENGTH,
+        "compilations": CaseCompilation.objects.all()[:12],
+    }
+    if query:
+        count, hits = search_cases(query, category=category, indicator=indicator, limit=20)
+        faq_count, faq_hits = search_faqs(query, category=category, limit=5)
+        context.update(count=count, hits=hits, faq_hits=faq_hits, searched=True)
+    else:
+        latest = live_cases().select_related("category")
+        if category:
+            latest = latest.filter(category__name=category)
+        if indicator:
+            latest = latest.filter(indicators__code=indicator)
+        context.update(latest=latest.order_by("-case_date", "-pk")[:20], searched=False)
+    return context
+
+
+def faqs_by_category(category: str = "") -> QuerySet[Faq]:
+    qs = Faq.objects.select_related("category")
+    return qs.filter(category__name=category) if category else qs
+
+
+def cases_of_month(month: dt.date) -> QuerySet[CasePage]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return live_cases().filter(case_date__gte=start, case_date__lt=end).select_related("category").order_by(
+        "category__order", "case_date", "pk")
+
+
+# --- drills ---------------------------------------------------------------------------------------
+
+
+def live_drills() -> QuerySet[DrillPage]:
+    return DrillPage.objects.live().public().order_by("path")
+
+
+def own_attempts(user, drill: DrillPage | None = None) -> QuerySet[DrillAttempt]:
+    worker = worker_of(user)
+    if worker is None:
+        return DrillAttempt.objects.none()
+    qs = DrillAttempt.objects.filter(worker=worker)
+    return qs.filter(drill=drill) if drill is not None else qs
+
+
+def visible_attempts(user) -> QuerySet[DrillAttempt]:
+    """Runs the user may look at: own, and (trainers) those of their subtree."""
+    return scope_queryset(user, DrillAttempt.objects.select_related("drill", "worker"), worker_path="worker")
+
+
+def drill_page_context(request, page: DrillPage) -> dict:
+    from casebank.drills import graph_from_stream
+
+    user = request.user
+    context = {"graph": graph_from_stream(page.steps)}
+    if not user.is_authenticated:
+        return context
+    attempts = own_attempts(user, page).prefetch_related("steps")
+    current = attempts.filter(state=DrillAttemptState.IN_PROGRESS).first()
+    context["attempt"] = current
+    context["finished"] = attempts.exclude(state=DrillAttemptState.IN_PROGRESS)[:5]
+    if current is not None:
+        context["step"] = context["graph"].by_key.get(current.current_key)
+        context["taken"] = list(current.steps.all())
+    return context
+
+
+def is_judge(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or roles.has_role(user, roles.JUDGE, roles.TRAINER))
+
+
+def judge_queue(user) -> QuerySet[DrillAttemptStep]:
+    """Free-text responses awaiting a mark that this user may mark: judges those of the drills they
+    are named judges of; trainers those of their own subtree; nobody their own."""
+    pending = DrillAttemptStep.objects.filter(
+        max_points__isnull=False, judged_at__isnull=True, attempt__state=DrillAttemptState.AWAITING_REVIEW
+    ).select_related("attempt__drill", "attempt__worker__org_unit")
+    if not user.is_authenticated:
+        return pending.none()
+    if user.is_superuser:
+        return pending.order_by("attempt__finished_at", "pk")
+    allowed = Q(pk__in=[])
+    if roles.has_role(user, roles.TRAINER):
+        allowed |= Q(pk__in=scope_queryset(user, DrillAttemptStep.objects.all(), worker_path="attempt__worker").values("pk"))
+    if roles.has_role(user, roles.JUDGE):
+        allowed |= Q(attempt__drill__judges=user)
+    qs = pending.filter(allowed)
+    own = worker_of(user)
+    if own is not None:
+        qs = qs.exclude(attempt__worker=own)
+    return qs.distinct().order_by("attempt__finished_at", "pk")

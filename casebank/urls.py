@@ -1,0 +1,15 @@
+from django.urls import path
+
+from casebank import views
+
+app_name = "casebank"
+
+urlpatterns = [
+    path("faq/", views.faq_list, name="faq_list"),
+    path("drills/<int:pk>/start/", views.drill_start, name="drill_start"),
+    path("drills/runs/<int:attempt_id>/step/", views.drill_step, name="drill_step"),
+    path("drills/runs/<int:attempt_id>/", views.drill_result, name="drill_result"),
+    path("drills/review/", views.judge_queue, name="judge_queue"),
+    path("drills/review/<int:step_id>/", views.judge_step, name="judge_step"),
+    path("cases/compilations/<int:pk>.pdf", views.compilation_download, name="compilation_download"),
+]

@@ -1,0 +1,151 @@
+"""Benchmark of the case library search (`make bench`); figures printed with [bench], never asserted.
+
+Loads 50,000 cases (rows written in bulk — creating Wagtail pages one by one would take hours —
+then indexed through the production path: the configured search backend's `add_bulk`, i.e. the
+jieba-segmenting backend), and times searches through `casebank.selectors.search_cases`, the
+function behind the page and the API. Target on the 2-core machine: p95 < 50 ms on SQLite and on
+PostgreSQL. The test runs on the suite's database; on SQLite it also runs itself once more against
+PostgreSQL (CASEBANK_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ga_cases_bench)
+in a subprocess, or prints why it cannot.
+"""
+
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from wagtail.models import Locale, Page
+from wagtail.search.backends import get_search_backend
+
+from casebank import selectors, services
+from casebank.demo_cases import CASES
+from casebank.models import CaseCategory, CasePage
+
+N_CASES = int(os.environ.get("CASEBANK_BENCH_CASES", 50_000))
+PG_URL = os.environ.get("CASEBANK_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ga_cases_bench")
+QUERIES = [
+    "纠纷", "漏水", "燃气泄漏", "传销", "吵", "狗", "高空抛物 监控", "独居老人 突发疾病", "噪音", "低保",
+    "楼上邻居家的卫生间一直漏水把我家天花板泡坏了该找谁", "电动车推进楼道里充电会不会有危险", "居民", "老人",
+    "消防通道", "医保缴费", "押金", "暴雨 地下室", "广场舞 音量", "婆媳",
+]
+COMMUNITIES = ["春晖", "柳岸", "湖光", "荷塘", "南苑", "锦绣", "桂香", "安居"]
+
+
+def _quantile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def bulk_cases(count: int) -> list[int]:
+    """Page + CasePage rows in bulk under the case library (treebeard paths computed here)."""
+    rng = random.Random(5)
+    library = services.case_library_ensure()
+    categories = {c.name: c.pk for c in CaseCategory.objects.all()}
+    content_type = ContentType.objects.get_for_model(CasePage)
+    locale = Locale.get_default()
+    start = library.numchild
+    now = dt.datetime.now(dt.timezone.utc)
+    ids: list[int] = []
+    batch = 2000
+    for offset in range(0, count, batch):
+        pages, details = [], []
+        for n in range(offset, min(count, offset + batch)):
+            base = CASES[rng.randrange(len(CASES))]
+            other = CASES[rng.randrange(len(CASES))]
+            title = f"{rng.choice(COMMUNITIES)}社区{base[0]}（第{n + 1}号）"
+            slug = f"bench-{n + 1}"
+            pages.append(Page(
+                title=title, draft_title=title, slug=slug, content_type=content_type,
+                path=CasePage._get_path(library.path, library.depth + 1, start + n + 1), depth=library.depth + 1,
+                numchild=0, url_path=f"{library.url_path}{slug}/", live=True, has_unpublished_changes=False,
+                first_published_at=now, last_published_at=now, locale=locale, translation_key=uuid.uuid4(),
+            ))
+            details.append((categories[base[1]], base[2] + other[4], base[3], base[4], base[5],
+                            dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(300))))
+        with transaction.atomic():
+            created = Page.objects.bulk_create(pages)
+            rows = [(p.pk, d[5], d[0], d[1], d[2], d[3], d[4]) for p, d in zip(created, details)]
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {CasePage._meta.db_table} (page_ptr_id, case_date, category_id, problem, handling, lessons, feedback)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+        ids.extend(p.pk for p in created)
+    Page.objects.filter(pk=library.pk).update(numchild=start + count)
+    return ids
+
+
+def index_cases(ids: list[int]) -> None:
+    backend = get_search_backend()
+    for offset in range(0, len(ids), 1000):
+        chunk = ids[offset:offset + 1000]
+        pages = list(CasePage.objects.filter(pk__in=chunk).select_related("category").prefetch_related("tags"))
+        backend.add_bulk(CasePage, pages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_case_search():
+    services.casebank_defaults_ensure()
+    started = time.perf_counter()
+    ids = bulk_cases(N_CASES)
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    index_cases(ids)
+    index_seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    # warm-up (jieba's dictionary, caches), then each query 5 times
+    for query in QUERIES:
+        selectors.search_cases(query, limit=20)
+    timings, per_query = [], {}
+    for _ in range(5):
+        for query in QUERIES:
+            t = time.perf_counter()
+            count, hits = selectors.search_cases(query, limit=20)
+            elapsed = (time.perf_counter() - t) * 1000
+            timings.append(elapsed)
+            per_query.setdefault(query, []).append(elapsed)
+            assert hits or count == 0
+    t = time.perf_counter()
+    for q in ("！！？？", "长" * 500):
+        assert selectors.search_cases(q) == (0, [])
+    bad_ms = (time.perf_counter() - t) * 1000 / 2
+    slowest = sorted(((statistics.median(v), q) for q, v in per_query.items()), reverse=True)[:3]
+    print(
+        f"\n[bench] {connection.vendor}: {N_CASES} cases written in {load_seconds:.1f}s, "
+        f"search index built in {index_seconds:.1f}s ({N_CASES / index_seconds:.0f} cases/s)"
+        f"\n[bench] {connection.vendor}: search over {N_CASES} cases, {len(timings)} queries: "
+        f"p50 {statistics.median(timings):.1f} ms, p95 {_quantile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms "
+        f"(target p95 < 50 ms); punctuation/500-char query {bad_ms:.2f} ms"
+        f"\n[bench] {connection.vendor}: slowest queries (median ms): "
+        + ", ".join(f"{q[:12]} {ms:.1f}" for ms, q in slowest)
+    )
+
+
+def test_bench_case_search_on_postgresql_too():
+    """When the suite runs on SQLite, run the same benchmark against PostgreSQL in a subprocess."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or os.environ.get("CASEBANK_BENCH_CHILD"):
+        pytest.skip("已在 PostgreSQL 上运行")
+    if not shutil.which("pg_isready") or subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode != 0:
+        print("\n[bench] postgresql: 跳过 — 127.0.0.1:5432 上没有可用的 PostgreSQL")
+        pytest.skip("PostgreSQL 不可用")
+    env = dict(os.environ, DATABASE_URL=PG_URL, CASEBANK_BENCH_CHILD="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__ + "::test_bench_case_search", "-s", "-q", "-p", "no:randomly",
+         "--create-db"], env=env, capture_output=True, text=True)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("[bench]")]
+    print("\n" + "\n".join(lines) if lines else f"\n[bench] postgresql: 运行失败\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
+    assert result.returncode == 0, result.stdout[-3000:]
