@@ -44,7 +44,7 @@ def quiz_list(request):
     return render(
         request,
         "assessments/quiz_list.html",
-        {"rows": rows, "nav": "trainee", "is_results_viewer": selectors.is_results_viewer(request.user)},
+        {"rows": rows, "is_results_viewer": selectors.is_results_viewer(request.user)},
     )
 
 
@@ -63,7 +63,6 @@ def quiz_detail(request, pk: int):
             "unavailable": selectors.quiz_unavailable_reason(quiz, worker),
             "grade": selectors.quiz_grade(worker, quiz),
             "question_count": quiz.slots.count() + sum(r.count for r in quiz.draw_rules.all()),
-            "nav": "trainee",
         },
     )
 
@@ -153,7 +152,6 @@ def attempt_page(request, pk: int):
                 "items": _take_items(attempt, answers, review["answers"]),
                 "server_now": now.isoformat(),
                 "time_left_text": _clock(time_left(attempt, now)),
-                "nav": "trainee",
             },
         )
     return render(
@@ -165,7 +163,6 @@ def attempt_page(request, pk: int):
             "review": review,
             "items": _review_items(attempt, answers, review["answers"]),
             "grade": selectors.quiz_grade(attempt.worker, attempt.quiz),
-            "nav": "trainee",
         },
     )
 
@@ -177,7 +174,7 @@ def marking_queue(request):
     pending = list(selectors.marking_queue(request.user)[:200])
     for answer in pending:
         answer.display_name = mask_name(answer.attempt.worker.name)
-    return render(request, "assessments/marking_queue.html", {"pending": pending, "nav": "marking"})
+    return render(request, "assessments/marking_queue.html", {"pending": pending})
 
 
 @login_required
@@ -202,7 +199,7 @@ def mark_answer(request, answer_id: int):
     return render(
         request,
         "assessments/mark_answer.html",
-        {"answer": answer, "form": form, "display_name": mask_name(answer.attempt.worker.name), "nav": "marking"},
+        {"answer": answer, "form": form, "display_name": mask_name(answer.attempt.worker.name)},
     )
 
 
@@ -229,7 +226,6 @@ def quiz_results(request, pk: int):
                 "pending": attempts.filter(state=AttemptState.PENDING_MARKING).count(),
                 "passed": attempts.filter(passed=True).count(),
             },
-            "nav": "results",
         },
     )
 

@@ -72,7 +72,7 @@ def mine(request):
                 "status_label": selectors.STATUS_LABELS[status],
                 "share_url": request.build_absolute_uri(reverse("certificates:verify", args=[certificate.verification_code])),
             })
-    return render(request, "certificates/mine.html", {"rows": rows, "worker": worker, "nav": "certificates"})
+    return render(request, "certificates/mine.html", {"rows": rows, "worker": worker})
 
 
 # --- HR: certificates -------------------------------------------------------------------------------
@@ -94,7 +94,6 @@ def hr_index(request):
         "types": CertificateType.objects.all(),
         "rates": selectors.certification_rates(root),
         "jobs": selectors.jobs_for(request.user)[:5],
-        "nav": "hr",
     })
 
 
@@ -119,7 +118,7 @@ def hr_external_new(request):
             else:
                 messages.success(request, f"已登记 {worker.name} 的{certificate.certificate_type.name}（{certificate.serial_no}）")
                 return redirect("certificates:hr_index")
-    return render(request, "certificates/hr_form.html", {"form": form, "title": "登记外部资格证书", "multipart": True, "nav": "hr"})
+    return render(request, "certificates/hr_form.html", {"form": form, "title": "登记外部资格证书", "multipart": True})
 
 
 @login_required
@@ -148,7 +147,7 @@ def hr_bulk_issue(request):
                 form.add_error(None, str(exc))
             else:
                 return redirect("certificates:hr_job", pk=job.pk)
-    return render(request, "certificates/hr_form.html", {"form": form, "title": "批量颁发证书", "nav": "hr"})
+    return render(request, "certificates/hr_form.html", {"form": form, "title": "批量颁发证书"})
 
 
 def _job(request, pk: int) -> IssuanceJob:
@@ -159,7 +158,7 @@ def _job(request, pk: int) -> IssuanceJob:
 @login_required
 def hr_job(request, pk: int):
     job = _job(request, pk)
-    return render(request, "certificates/hr_job.html", {"job": job, "nav": "hr"})
+    return render(request, "certificates/hr_job.html", {"job": job})
 
 
 @login_required
@@ -200,7 +199,7 @@ def hr_certificate(request, code: str):
         except services.CertificateError as exc:
             messages.error(request, str(exc))
     return render(request, "certificates/hr_certificate.html", {
-        "c": certificate, "v": selectors.verification_view(certificate), "form": form, "nav": "hr",
+        "c": certificate, "v": selectors.verification_view(certificate), "form": form,
     })
 
 
@@ -223,7 +222,7 @@ def hr_allowances(request):
             return redirect("certificates:hr_allowance_month", month=run.key)
     return render(request, "certificates/hr_allowances.html", {
         "months": AllowanceMonth.objects.all()[:24], "may_run": may_run,
-        "current": timezone.localdate().strftime("%Y-%m"), "nav": "hr",
+        "current": timezone.localdate().strftime("%Y-%m"),
     })
 
 
@@ -288,7 +287,6 @@ def hr_allowance_month(request, month: str):
         "incentives": selectors.incentives_in_month(run.month).filter(worker_id__in=visible_ids),
         "adjustment_form": adjustment_form,
         "incentive_form": incentive_form,
-        "nav": "hr",
     })
 
 

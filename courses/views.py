@@ -56,7 +56,6 @@ def my_courses(request):
         "onboarding": onboarding,
         "recommended": recommended, "recommend_reason": reason,
         "sessions": list(selectors.sessions_open_to(worker)[:5]),
-        "nav": "trainee",
     })
 
 
@@ -74,7 +73,6 @@ def course_page(request, course: CoursePage):
         "page": course, "course": course, "enrolment": enrolment, "progress": progress,
         "can_self_enrol": can_self_enrol, "seats_taken": course.enrolments.count() if course.capacity else None,
         "can_manage": selectors.courses_managed_by(request.user).filter(pk=course.pk).exists(),
-        "nav": "trainee",
     })
 
 
@@ -99,7 +97,6 @@ def lesson_page(request, lesson: LessonPage):
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "position": index + 1, "count": len(siblings),
         "annual": selectors.annual_status(worker, timezone.localdate().year) if worker else None,
-        "nav": "trainee",
     })
 
 
@@ -161,7 +158,7 @@ def ledger(request):
     worker = _worker_or_404(request)
     year = timezone.localdate().year
     return render(request, "courses/ledger.html", {
-        "entries": selectors.ledger(worker)[:200], "annual": selectors.annual_status(worker, year), "nav": "trainee",
+        "entries": selectors.ledger(worker)[:200], "annual": selectors.annual_status(worker, year),
     })
 
 
@@ -177,7 +174,7 @@ def session_list(request):
     if worker:
         mine = {a.session_id: a for a in worker.session_attendances.filter(session__in=open_sessions)}
     return render(request, "courses/session_list.html", {
-        "managed": managed, "open_sessions": [(s, mine.get(s.pk)) for s in open_sessions], "nav": "trainee",
+        "managed": managed, "open_sessions": [(s, mine.get(s.pk)) for s in open_sessions],
     })
 
 
@@ -200,7 +197,7 @@ def session_detail(request, pk: int):
     attendances = list(session.attendances.select_related("worker__org_unit")) if manages else []
     return render(request, "courses/session_detail.html", {
         "session": session, "manages": manages, "attendance": attendance, "attendances": attendances,
-        "taken": session.attendances.count(), "form": AttendanceForm(user=request.user) if manages else None, "nav": "trainee",
+        "taken": session.attendances.count(), "form": AttendanceForm(user=request.user) if manages else None,
     })
 
 
@@ -256,7 +253,7 @@ def session_check(request, pk: int):
         except services.CheckInRefused as refused:
             messages.error(request, str(refused))
         return redirect("courses:session_detail", pk=pk)
-    return render(request, "courses/session_check.html", {"session": session, "phase": phase, "token": token, "nav": "trainee"})
+    return render(request, "courses/session_check.html", {"session": session, "phase": phase, "token": token})
 
 
 @login_required
@@ -300,7 +297,7 @@ def course_assign(request, pk: int):
             return redirect(course.url)
         except services.CourseRefused as refused:
             messages.error(request, str(refused))
-    return render(request, "courses/assign.html", {"course": course, "form": form, "nav": "trainee"})
+    return render(request, "courses/assign.html", {"course": course, "form": form})
 
 
 @login_required
@@ -315,7 +312,7 @@ def hours_record(request):
             return redirect("courses:hours_record")
         except services.CourseRefused as refused:
             messages.error(request, str(refused))
-    return render(request, "courses/hours_record.html", {"form": form, "nav": "trainee"})
+    return render(request, "courses/hours_record.html", {"form": form})
 
 
 def _report_args(request):
@@ -338,7 +335,7 @@ def compliance(request):
     units, unit, year = _report_args(request)
     report = selectors.compliance_rows(request.user, unit, year)
     return render(request, "courses/compliance.html", {
-        "report": report, "units": units.filter(level__lte=4)[:300], "year": year, "nav": "manager",
+        "report": report, "units": units.filter(level__lte=4)[:300], "year": year,
     })
 
 

@@ -94,7 +94,6 @@ def trainee_home(request):
         "worker": worker,
         "notifications": selectors.notifications_for(request.user)[:5],
         "sections": home_sections(request, "trainee"),
-        "nav": "trainee",
     }
     return render(request, "lms/home_trainee.html", context)
 
@@ -109,7 +108,6 @@ def manager_home(request):
         {
             "overview": selectors.org_overview(request.user),
             "sections": home_sections(request, "manager"),
-            "nav": "manager",
         },
     )
 
@@ -129,7 +127,6 @@ def hr_home(request):
             "rows": [_worker_row(w) for w in page.object_list],
             "audit_entries": selectors.recent_audit_entries(request.user, limit=10),
             "sections": home_sections(request, "hr"),
-            "nav": "hr",
         },
     )
 

@@ -86,3 +86,17 @@ def test_load_demo_builds_the_city_once_and_accounts_log_in(client):
 
     assert all(id_number_problem(n) is None for n in Worker.objects.values_list("id_number", flat=True))
     assert client.post("/login/", {"username": "rs001", "password": "Wangge@2026"}).status_code == 302
+
+
+def test_navigation_tabs_follow_roles_and_mark_the_current_page(client, city_tree, make_worker):
+    trainee = make_worker(unit=city_tree["grid_a"])
+    client.force_login(trainee.user)
+    tabs = client.get(reverse("trainee_home")).context["nav_tabs"]
+    labels = [t["label"] for t in tabs]
+    assert labels == ["我的学习", "课程", "案例库", "测验", "证书"]
+    assert [t["label"] for t in tabs if t["active"]] == ["我的学习"]
+    judge = make_worker(unit=city_tree["city"], role_codes={roles.JUDGE})
+    client.force_login(judge.user)
+    tabs = client.get("/drills/review/").context["nav_tabs"]
+    assert "阅卷" in [t["label"] for t in tabs] and "人事工作台" not in [t["label"] for t in tabs]
+    assert [t["label"] for t in tabs if t["active"]] == ["演练评审"]
