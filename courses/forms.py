@@ -44,35 +44,28 @@ class AssignForm(forms.Form):
         return data
 
 
+class ScopedWorkerForm(forms.Form):
+    """A form whose 工号 field must name a worker the acting user may see."""
 
-class ExternalHoursForm(forms.Form):
     worker = forms.CharField(label="工号")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_worker(self) -> Worker:
+        worker = selectors.visible_worker(self.user, self.cleaned_data["worker"].strip())
+        if worker is None:
+            raise forms.ValidationError("工号不存在或不在您的管理范围内")
+        return worker
+
+
+class ExternalHoursForm(ScopedWorkerForm):
     hours = forms.DecimalField(label="学时", min_value=Decimal("0.5"), max_value=Decimal("200"), decimal_places=1)
     earned_on = forms.DateField(label="培训日期", widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label="培训内容", max_length=200)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
 
-    def clean_worker(self) -> Worker:
-        worker = selectors.visible_worker(self.user, self.cleaned_data["worker"].strip())
-        if worker is None:
-            raise forms.ValidationError("工号不存在或不在您的管理范围内")
-        return worker
-
-
-class AttendanceForm(forms.Form):
-    worker = forms.CharField(label="工号")
+class AttendanceForm(ScopedWorkerForm):
     checked_in = forms.TimeField(label="签到时间", widget=forms.TimeInput(attrs={"type": "time"}))
     checked_out = forms.TimeField(label="签退时间", widget=forms.TimeInput(attrs={"type": "time"}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_worker(self) -> Worker:
-        worker = selectors.visible_worker(self.user, self.cleaned_data["worker"].strip())
-        if worker is None:
-            raise forms.ValidationError("工号不存在或不在您的管理范围内")
-        return worker

@@ -8,11 +8,8 @@ import datetime as dt
 import json
 import random
 
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +19,7 @@ from courses import demo, services
 from courses.demo_data.content import ANNUAL, ONBOARDING
 from courses.models import Enrolment, HoursEntry, LessonCompletion, Tier
 from lms import roles
+from tests.bench.sessions import bench_sessions_create
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
 
@@ -62,14 +60,7 @@ def main(output_path: str) -> None:
                                               title=lesson.title, lesson=lesson, course=course))
         LessonCompletion.objects.bulk_create(completions, batch_size=2000)
         HoursEntry.objects.bulk_create(entries, batch_size=2000)
-        expires = timezone.now() + dt.timedelta(days=1)
-        sessions = []
-        for user in users:
-            store = SessionStore()
-            data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-                    HASH_SESSION_KEY: user.get_session_auth_hash()}
-            sessions.append(Session(session_key=store._get_new_session_key(), session_data=store.encode(data), expire_date=expires))
-        Session.objects.bulk_create(sessions)
+        sessions = bench_sessions_create(users)
     lesson_urls = [lesson.url for c in courses for lesson in lessons[c.pk]]
 
     client = Client(HTTP_HOST="127.0.0.1")

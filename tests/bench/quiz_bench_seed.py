@@ -3,22 +3,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import random
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.utils import timezone
 
 from assessments.models import Quiz, QuizQuestion
 from assessments.services import question_save
 from lms import roles
+from tests.bench.sessions import bench_sessions_create
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
 
@@ -60,14 +56,6 @@ def main(output_path: str) -> None:
         for order, content in enumerate(questions(rng), start=1):
             question, _ = question_save(**content)
             QuizQuestion.objects.create(quiz=quiz, question=question, order=order)
-        expires = timezone.now() + dt.timedelta(days=1)
-        sessions = []
-        for user in users:
-            store = SessionStore()
-            data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-                    HASH_SESSION_KEY: user.get_session_auth_hash()}
-            key = store._get_new_session_key()
-            sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
-        Session.objects.bulk_create(sessions)
+        sessions = bench_sessions_create(users)
     with open(output_path, "w", encoding="utf-8") as handle:
         json.dump({"quiz_id": quiz.pk, "sessions": [s.session_key for s in sessions]}, handle)
