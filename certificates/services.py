@@ -40,8 +40,15 @@ class CertificateError(Exception):
 
 
 def new_verification_code() -> str:
-    """192 random bits, URL-safe (32 characters)."""
-    return secrets.token_urlsafe(24)
+    """192 random bits, URL-safe (32 characters).
+
+    The first character is never '-': codes are typed as arguments of
+    revoke_certificate, and argparse would read a leading dash as an option.
+    """
+    while True:
+        code = secrets.token_urlsafe(24)
+        if not code.startswith("-"):
+            return code
 
 
 def verify_url(code: str) -> str:

@@ -149,3 +149,12 @@ def test_bad_month_and_future_month(people):
     future = timezone.localdate().replace(day=1) + dt.timedelta(days=40)
     with pytest.raises(CommandError, match="尚未开始"):
         call_command("compute_allowances", "--month", future.strftime("%Y-%m"), stdout=io.StringIO())
+
+
+def test_verification_codes_never_start_with_a_dash(people, monkeypatch):
+    # A code such as "-Xk…" would be read by argparse as an option of revoke_certificate.
+    from certificates import services
+
+    drawn = iter(["-" + "a" * 31, "b" * 32])
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert services.new_verification_code() == "b" * 32
