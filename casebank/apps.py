@@ -13,6 +13,7 @@ class CasebankConfig(AppConfig):
         from casebank.views import home_section
 
         register_home_section("trainee", home_section)
+        _register_ranked_models()
         # Categories, the /cases/ and /drills/ pages, trainers' page permissions and the review
         # workflow; after every app's migrate (Wagtail's permissions exist by then).
         post_migrate.connect(_ensure_defaults, dispatch_uid="casebank_defaults")
@@ -22,3 +23,12 @@ def _ensure_defaults(**kwargs):
     from casebank.services import casebank_defaults_ensure
 
     casebank_defaults_ensure()
+
+
+def _register_ranked_models():
+    from casebank.models import CasePage, Faq
+    from casebank.search.postings import live_public_pages, register_ranked_model
+
+    register_ranked_model(CasePage, document=CasePage.search_document,
+                          sort_key=lambda page: page.case_date.toordinal(), listed=live_public_pages)
+    register_ranked_model(Faq, document=Faq.search_document)

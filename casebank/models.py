@@ -127,6 +127,11 @@ class CasePage(LoginRequiredMixin, Page):
     def category_name(self) -> str:
         return self.category.name if self.category_id else ""
 
+    def search_document(self) -> tuple[str, str]:
+        """(title, body) the case search scores: the four sections, tags and category."""
+        body = " ".join([self.problem, self.handling, self.lessons, self.feedback, self.tag_text(), self.category_name()])
+        return self.title, body
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["highlight"] = request.GET.get("q", "")[:200]
@@ -172,6 +177,9 @@ class Faq(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    def search_document(self) -> tuple[str, str]:
+        return self.question, f"{self.answer} {self.category.name}"
 
     @property
     def title(self) -> str:
@@ -336,3 +344,41 @@ class CaseCompilation(models.Model):
 
     def __str__(self) -> str:
         return f"网格员工作案例汇编（{self.month:%Y年%m月}）"
+
+
+# --- ranking index --------------------------------------------------------------------------------
+
+
+class SearchPostingList(models.Model):
+    """One word's postings within one bucket of object ids, for one model (cases or FAQs).
+
+    `object_ids` (uint32) and `impacts` (float64) are parallel little-endian arrays: the objects
+    that contain the word and what the word adds to each one's score. The case search sums the
+    impacts of the query's words with numpy, so ranking and counting 50,000 cases costs a few
+    blob reads however common the words are. The row with the empty word holds each listed
+    object's tie-break key (the case date) instead of an impact.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=64)
+    bucket = models.IntegerField()
+    object_ids = models.BinaryField()
+    impacts = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "term", "bucket"], name="casebank_posting_list_unique"),
+        ]
+
+
+class SearchDocument(models.Model):
+    """The words an object was last indexed with, so re-indexing it knows which postings to drop."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    terms = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="casebank_search_document_unique"),
+        ]

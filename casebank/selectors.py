@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -21,15 +20,14 @@ from casebank.models import (
     DrillPage,
     Faq,
 )
-from casebank.search.segment import MAX_QUERY_LENGTH, query_terms, term_weight
+from casebank.search.postings import restricted_paths
+from casebank.search.segment import MAX_QUERY_LENGTH, query_terms, term_impact
 from lms import roles
 from lms.access import scope_queryset, worker_of
 
-# The backend's best CANDIDATES matches are re-ranked here with a ranking that does not depend on
-# the database (so SQLite and PostgreSQL answer alike): per query word, its rarity (jieba's
-# dictionary frequency) × (TITLE_WEIGHT if in the title) + log-scaled count in the body.
+# Without a ranking index (a deployment on Elasticsearch/OpenSearch) the backend's first CANDIDATES
+# matches are scored here with the same formula as the ranking index.
 CANDIDATES = 100
-TITLE_WEIGHT = 4.0
 SNIPPET_LENGTH = 80
 
 
@@ -45,13 +43,8 @@ class Hit:
 
 
 def _score(terms: list[str], title: str, body: str) -> float:
-    score = 0.0
-    for term in terms:
-        in_title = term in title
-        count = body.count(term)
-        if in_title or count:
-            score += term_weight(term) * ((TITLE_WEIGHT if in_title else 0.0) + (1.0 + math.log(count) if count else 0.0))
-    return score
+    title, body = title.lower(), body.lower()
+    return sum(term_impact(term, title, body) for term in terms)
 
 
 def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tuple[str, str]:
@@ -77,23 +70,40 @@ def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tu
     return plain, mark_safe(html)
 
 
-def _candidates(terms: list[str], queryset) -> tuple[int, list[int]]:
-    """(number of matches, pks of the backend's best CANDIDATES) for any word of `terms`."""
+def _ranked(terms: list[str], listed: QuerySet, limit: int, *, filters: QuerySet | None = None,
+            sort_key=None) -> tuple[int, list[tuple[object, float]]]:
+    """(number of matches, best `limit` objects with their scores) for any of `terms`, among the
+    `listed` objects (what readers may find) that are also in `filters` if given.
+
+    With the database backends the ranking index answers; it holds only listed objects, so only
+    the filters become a pk list. Otherwise the backend's search() finds the matches and its
+    first CANDIDATES are scored here.
+    """
+    model = listed.model
+    queryset = listed if filters is None else listed.filter(pk__in=filters.values("pk"))
     backend = get_search_backend()
-    if hasattr(backend, "ranked_object_ids"):
-        return backend.ranked_object_ids(terms, queryset, CANDIDATES)
+    if getattr(backend, "has_ranking_index", lambda m: False)(model):
+        only_ids = None if filters is None else list(filters.order_by().values_list("pk", flat=True))
+        count, ranked = backend.ranked_object_ids(terms, model, limit, only_ids=only_ids)
+        objects = queryset.in_bulk([pk for pk, _ in ranked])
+        # an object listed when indexed but hidden since (a view restriction added later) drops out
+        return count, [(objects[pk], score) for pk, score in ranked if pk in objects]
     results = backend.search(" ".join(terms), queryset, operator="or")
-    return results.count(), [obj.pk for obj in results[:CANDIDATES]]
-
-
-def _case_text(page: CasePage) -> tuple[str, str]:
-    tags = " ".join(t.name for t in page.tags.all())
-    body = " ".join([page.problem, page.handling, page.lessons, page.feedback, tags, page.category.name])
-    return page.title, body
+    scored = [(obj, _score(terms, *obj.search_document())) for obj in results[:CANDIDATES]]
+    scored.sort(key=lambda pair: (-pair[1], -(sort_key(pair[0]) if sort_key else 0), pair[0].pk))
+    return results.count(), scored[:limit]
 
 
 def live_cases() -> QuerySet[CasePage]:
-    return CasePage.objects.live().public()
+    """Published cases outside any view restriction (Wagtail's `.live().public()`, see restricted_paths)."""
+    queryset = CasePage.objects.live()
+    for path in restricted_paths():
+        queryset = queryset.exclude(path__startswith=path)
+    return queryset
+
+
+def _limit(value, default: int) -> int:
+    return max(1, min(int(value or default), 100))
 
 
 def search_cases(query: str, *, category: str = "", indicator: str = "", limit: int = 20) -> tuple[int, list[Hit]]:
@@ -101,44 +111,32 @@ def search_cases(query: str, *, category: str = "", indicator: str = "", limit: 
     terms = query_terms(query or "")
     if not terms:
         return 0, []
-    queryset = live_cases()
+    filters = None
     if category:
-        queryset = queryset.filter(category=CaseCategory.objects.filter(name=category).first())
+        filters = CasePage.objects.filter(category__name=category)
     if indicator:
-        queryset = queryset.filter(pk__in=CasePage.objects.filter(indicators__code=indicator).values("pk"))
-    count, ids = _candidates(terms, queryset)
-    if not count:
-        return 0, []
-    candidates = list(
-        CasePage.objects.filter(pk__in=ids)
-        .select_related("category").prefetch_related("tags")
-    )
+        filters = (filters if filters is not None else CasePage.objects.all()).filter(indicators__code=indicator)
+    count, ranked = _ranked(terms, live_cases().select_related("category"), _limit(limit, 20), filters=filters,
+                            sort_key=lambda page: page.case_date.toordinal())
     hits = []
-    for page in candidates:
-        title, body = _case_text(page)
+    for page, score in ranked:
         plain, html = snippet_for(terms, " ".join([page.problem, page.handling, page.lessons, page.feedback]))
         hits.append(Hit(id=page.pk, title=page.title, url=page.url or "", snippet=plain, snippet_html=html,
-                        score=_score(terms, title, body), obj=page))
-    hits.sort(key=lambda h: (-h.score, -h.obj.case_date.toordinal(), h.id))
-    return count, hits[: max(1, min(int(limit or 20), 100))]
+                        score=score, obj=page))
+    return count, hits
 
 
 def search_faqs(query: str, *, category: str = "", limit: int = 10) -> tuple[int, list[Hit]]:
     terms = query_terms(query or "")
     if not terms:
         return 0, []
-    queryset = Faq.objects.all()
-    if category:
-        queryset = queryset.filter(category=CaseCategory.objects.filter(name=category).first())
-    count, ids = _candidates(terms, queryset)
-    faqs = list(Faq.objects.filter(pk__in=ids).select_related("category"))
+    filters = Faq.objects.filter(category__name=category) if category else None
+    count, ranked = _ranked(terms, Faq.objects.select_related("category"), _limit(limit, 10), filters=filters)
     hits = []
-    for faq in faqs:
+    for faq, score in ranked:
         plain, html = snippet_for(terms, faq.answer)
-        hits.append(Hit(id=faq.pk, title=faq.question, url="", snippet=plain, snippet_html=html,
-                        score=_score(terms, faq.question, f"{faq.answer} {faq.category.name}"), obj=faq))
-    hits.sort(key=lambda h: (-h.score, h.id))
-    return count, hits[: max(1, min(int(limit or 10), 100))]
+        hits.append(Hit(id=faq.pk, title=faq.question, url="", snippet=plain, snippet_html=html, score=score, obj=faq))
+    return count, hits
 
 
 def categories() -> QuerySet[CaseCategory]:

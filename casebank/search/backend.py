@@ -2,14 +2,18 @@
 
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "casebank.search.backend"}}
 
-It is modelsearch's own SQLite FTS5 / PostgreSQL tsvector backend with two changes:
-indexed text is run through `segment_for_index` (jieba words + single characters) and a query
-string through `query_terms`, words combined with OR by default. Everything else (the index
-table, signal-driven updates, `update_index`, ranking) is upstream's, so a deployment can move to
+It is modelsearch's own SQLite FTS5 / PostgreSQL tsvector backend with three changes:
+indexed text is run through `segment_for_index` (jieba words + single characters); a query
+string through `query_terms`, words combined with OR by default; and the index also keeps the
+ranking index of `casebank.search.postings` (cases and FAQs) up to date, which the case search
+ranks with (`ranked_object_ids`). Everything else (the index table, signal-driven updates,
+`update_index`, `search()` as Wagtail's admin uses it) is upstream's, so a deployment can move to
 Elasticsearch/OpenSearch with a Chinese analyzer by changing that setting alone.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models.sql import InsertQuery
@@ -17,6 +21,7 @@ from modelsearch.backends.base import EmptySearchResults
 from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import PlainText
 
+from casebank.search import postings
 from casebank.search.segment import query_terms, segment_for_index
 
 
@@ -66,36 +71,47 @@ class ChineseQueryMixin:
                                     order_by_relevance=order_by_relevance)
 
 
-# The database ranks at most this many matching rows per query; only queries made entirely of very
-# common words match more, and their candidates are then the first RANK_CAP matches.
-RANK_CAP = 2000
-
-
-def _restriction(queryset):
-    """SQL and params of the pks a search is restricted to (live, category, indicator filters)."""
-    sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
-    return sql, list(params)
-
-
 class RankedIdsMixin:
-    """`ranked_object_ids(terms, queryset, limit)` → (number of matches, best `limit` pks).
+    """`ranked_object_ids(terms, model, limit, only_ids=None)` → (number of matches, [(pk, score)]).
 
-    One indexed query each for the count and the best matches, ranked in the database (FTS5 bm25 /
-    ts_rank, title weighted); the case search uses it to pick the candidates it re-ranks. A
-    backend without it (Elasticsearch/OpenSearch) is used through the standard `search()`.
+    Served by the ranking index of `casebank.search.postings` for the models registered there;
+    a backend without it (Elasticsearch/OpenSearch) is used through the standard `search()`.
     """
 
-    def ranked_object_ids(self, terms, queryset, limit):
-        from modelsearch.utils import get_descendants_content_types_pks
+    def has_ranking_index(self, model) -> bool:
+        return postings.ranked_model(model) is not None
 
-        terms = [t for t in terms if t and t.replace("_", "").isalnum()]
-        if not terms:
-            return 0, []
-        content_types = list(get_descendants_content_types_pks(queryset.model))
-        restrict_sql, restrict_params = _restriction(queryset)
-        return self._ranked(terms, content_types, restrict_sql, restrict_params, limit)
+    def ranked_object_ids(self, terms, model, limit, *, only_ids=None):
+        return postings.ranked_ids(model, terms, limit, only_ids=only_ids)
 
 
+def _with_ranking_index(index_class):
+    """The index class, also keeping the ranking index of registered models up to date."""
+
+    class RankingIndex(index_class):
+        def add_items(self, model, objs):
+            objs = list(objs)
+            super().add_items(model, objs)
+            postings.index_objects(model, objs)
+
+        def delete_item(self, item):
+            super().delete_item(item)
+            postings.unindex_objects(type(item), [item.pk])
+
+        def delete_stale_entries(self):
+            super().delete_stale_entries()
+            for model in postings.registered_models():
+                postings.prune_missing(model)
+
+        def reset(self):
+            super().reset()
+            postings.reset()
+
+    RankingIndex.__name__ = f"Ranking{index_class.__name__}"
+    return RankingIndex
+
+
+@lru_cache(maxsize=None)
 def _sqlite_backend_class():
     from modelsearch.backends.database.sqlite import sqlite as upstream
 
@@ -125,31 +141,12 @@ def _sqlite_backend_class():
             self._refresh_title_norms()
 
     class ChineseSQLiteBackend(RankedIdsMixin, ChineseQueryMixin, upstream.SQLiteSearchBackend):
-        index_class = ChineseSQLiteIndex
-
-        def _ranked(self, terms, content_types, restrict_sql, restrict_params, limit):
-            entries = upstream.IndexEntry._meta.db_table
-            fts = upstream.SQLiteFTSIndexEntry._meta.db_table
-            match = " OR ".join(f'"{t}"' for t in terms)
-            ct = ", ".join(str(int(c)) for c in content_types)
-            where = (f"{fts} MATCH %s AND e.content_type_id IN ({ct}) "
-                     f"AND CAST(e.object_id AS INTEGER) IN ({restrict_sql})")
-            params = [match, *restrict_params]
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid WHERE {where}", params)
-                count = cursor.fetchone()[0]
-                # bm25 weights per column (autocomplete, body, title): title matches count 4×
-                # rank at most RANK_CAP matches (all of them unless the words are very common)
-                cursor.execute(
-                    f"SELECT object_id FROM (SELECT e.object_id AS object_id, bm25({fts}, 0.0, 1.0, 4.0) AS r "
-                    f"FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid WHERE {where} LIMIT %s) "
-                    f"ORDER BY r, object_id LIMIT %s", [*params, RANK_CAP, int(limit)])
-                ids = [int(row[0]) for row in cursor.fetchall()]
-            return count, ids
+        index_class = _with_ranking_index(ChineseSQLiteIndex)
 
     return ChineseSQLiteBackend
 
 
+@lru_cache(maxsize=None)
 def _postgres_backend_class():
     from modelsearch.backends.database.postgres import postgres as upstream
 
@@ -194,25 +191,7 @@ def _postgres_backend_class():
             self._refresh_title_norms()
 
     class ChinesePostgresBackend(RankedIdsMixin, ChineseQueryMixin, upstream.PostgresSearchBackend):
-        index_class = ChinesePostgresIndex
-
-        def _ranked(self, terms, content_types, restrict_sql, restrict_params, limit):
-            entries = upstream.IndexEntry._meta.db_table
-            tsquery = " | ".join(f"'{t}'" for t in terms)
-            ct = ", ".join(str(int(c)) for c in content_types)
-            where = (f"e.content_type_id IN ({ct}) AND (e.title @@ q OR e.body @@ q) "
-                     f"AND e.object_id IN (SELECT r.pk::text FROM ({restrict_sql}) r(pk))")
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {entries} e, to_tsquery('simple', %s) q WHERE {where}",
-                               [tsquery, *restrict_params])
-                count = cursor.fetchone()[0]
-                cursor.execute(
-                    f"SELECT m.object_id FROM (SELECT e.object_id, 4 * ts_rank(e.title, q) + ts_rank(e.body, q) AS r "
-                    f"FROM {entries} e, to_tsquery('simple', %s) q WHERE {where} LIMIT %s) m "
-                    f"ORDER BY m.r DESC, m.object_id LIMIT %s",
-                    [tsquery, *restrict_params, RANK_CAP, int(limit)])
-                ids = [int(row[0]) for row in cursor.fetchall()]
-            return count, ids
+        index_class = _with_ranking_index(ChinesePostgresIndex)
 
         def __init__(self, params):
             params = {"SEARCH_CONFIG": "simple", **params}

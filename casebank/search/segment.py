@@ -91,3 +91,17 @@ def term_weight(term: str) -> float:
     freq = jieba.dt.FREQ.get(term, 0) or 0
     total = jieba.dt.total or 1
     return math.log((total + 1) / (freq + 1))
+
+
+# A word found in the title counts this many times a single occurrence in the body.
+TITLE_WEIGHT = 4.0
+
+
+def term_impact(term: str, title: str, body: str) -> float:
+    """What `term` adds to a document's score: rarity × (TITLE_WEIGHT if in the title, plus
+    1 + ln(occurrences) if in the body). Both texts lower-cased, as indexed words are."""
+    in_title = term in title
+    count = body.count(term)
+    if not (in_title or count):
+        return 0.0
+    return term_weight(term) * ((TITLE_WEIGHT if in_title else 0.0) + (1.0 + math.log(count) if count else 0.0))
