@@ -51,6 +51,21 @@ def casebank_defaults_ensure() -> None:
             CaseCategory.objects.get_or_create(name=name, defaults={"order": order})
         libraries = [p for p in (case_library_ensure(), drill_library_ensure()) if p is not None]
         _trainer_permissions_ensure(libraries)
+    ranking_index_ensure()
+
+
+def ranking_index_ensure() -> None:
+    """Build the case/FAQ ranking index when it is empty but there is something to find — a
+    database that had cases before the index existed. Incremental updates keep it current after."""
+    from casebank.search import postings
+
+    for model, objects in ((CasePage, CasePage.objects.live().select_related("category")),
+                           (Faq, Faq.objects.select_related("category"))):
+        if postings.is_empty(model) and objects.exists():
+            pks = list(objects.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(pks), 1000):
+                chunk = objects.filter(pk__in=pks[start:start + 1000])
+                postings.index_objects(model, chunk.prefetch_related("tags") if model is CasePage else chunk)
 
 
 def _trainer_permissions_ensure(libraries) -> None:

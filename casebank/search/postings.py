@@ -131,6 +131,12 @@ def prune_missing(model) -> None:
     unindex_objects(model, indexed - existing)
 
 
+def is_empty(model) -> bool:
+    from casebank.models import SearchDocument
+
+    return not SearchDocument.objects.filter(content_type_id=_content_type_id(model)).exists()
+
+
 def reset() -> None:
     from casebank.models import SearchDocument, SearchPostingList
 

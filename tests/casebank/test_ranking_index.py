@@ -98,3 +98,11 @@ def test_update_index_rebuilds_the_same_ranking():
     after = selectors.search_cases("噪音 休息")
     assert after[0] == before[0] == 3
     assert [(h.id, round(h.score, 9)) for h in after[1]] == [(h.id, round(h.score, 9)) for h in before[1]]
+
+
+def test_an_empty_ranking_index_is_built_after_migrate_when_cases_exist():
+    case = _case("化粪池满溢的处理", "小区化粪池满溢，污水流到路面。")
+    SearchPostingList.objects.all().delete()
+    SearchDocument.objects.all().delete()
+    services.casebank_defaults_ensure()  # runs after every migrate
+    assert _found("化粪池") == [case.pk]
