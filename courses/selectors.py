@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses.models import CoursePage, Enrolment, EnrolmentMode, HoursEntry, LessonCompletion, LessonPage, Tier, TrainingSession
 from lms import roles
@@ -98,7 +100,7 @@ def course_audience_includes(course: CoursePage, worker) -> bool:
 def enrolment_of(worker, course) -> Enrolment | None:
     if worker is None:
         return None
-    return Enrolment.objects.filter(worker=worker, course=course).first()
+    return Enrolment.objects.filter(worker=worker, course_id=course.pk).first()
 
 
 def completed_lesson_ids(worker, course) -> set[int]:
@@ -107,15 +109,21 @@ def completed_lesson_ids(worker, course) -> set[int]:
     )
 
 
-def lessons_with_done(course, worker):
-    """The course's live lessons in order, each with `done` for this worker (one query)."""
-    from django.db.models import Exists, OuterRef
+def lesson_outline(lesson: LessonPage, worker) -> tuple[Page, list[Page]]:
+    """(the lesson's course, the course's live lessons in order each with `done` for this worker).
 
+    The lesson reader shows only titles and addresses of these, so they come from the page table
+    alone, course and lessons in one query: the reader is the busiest page of the site.
+    """
+    course_path = lesson.path[: -lesson.steplen]
     done = LessonCompletion.objects.filter(lesson=OuterRef("pk"), worker=worker) if worker else LessonCompletion.objects.none()
-    return (
-        LessonPage.objects.live().filter(path__startswith=course.path, depth=course.depth + 1)
-        .only("pk", "title", "path", "url_path").annotate(done=Exists(done)).order_by("path")
+    lessons = Q(path__startswith=course_path, depth=lesson.depth, live=True,
+                content_type=ContentType.objects.get_for_model(LessonPage))
+    rows = list(
+        Page.objects.filter(Q(path=course_path) | lessons)
+        .only("pk", "title", "path", "depth", "url_path").annotate(done=Exists(done)).order_by("path")
     )
+    return rows[0], rows[1:]
 
 
 def course_progress(worker, course, lessons: list | None = None, done: set | None = None) -> dict:
@@ -130,23 +138,38 @@ def course_progress(worker, course, lessons: list | None = None, done: set | Non
     }
 
 
+# What a course row of 我的课程 shows of a course and of a lesson: loading whole pages (every Wagtail
+# column, a lesson's body) cost more than the rest of the page together.
+_ENROLMENT_FIELDS = tuple(f.name for f in Enrolment._meta.concrete_fields)
+_ROW_COURSE_FIELDS = ("title", "path", "url_path", "tier", "hours")
+_ROW_LESSON_FIELDS = ("pk", "path", "url_path", "title", "is_required", "minutes")
+
+
 def my_courses(worker, *, today: dt.date | None = None) -> dict:
     """我的课程 in three lists, with each course's progress, in a fixed number of queries."""
     today = today or timezone.localdate()
     enrolments = list(
-        Enrolment.objects.filter(worker=worker).select_related("course", "last_lesson").order_by("completed_on", "due_on", "pk")
+        Enrolment.objects.filter(worker=worker).select_related("course")
+        .only(*_ENROLMENT_FIELDS, *(f"course__{name}" for name in _ROW_COURSE_FIELDS))
+        .order_by("completed_on", "due_on", "pk")
     )
     course_ids = [e.course_id for e in enrolments]
     course_paths = {e.course_id: e.course.path for e in enrolments}
     lessons_by_course: dict[int, list] = {cid: [] for cid in course_ids}
+    lessons_by_id = {}
     if course_ids:
         q = Q()
         for path in course_paths.values():
             q |= Q(path__startswith=path, depth=len(path) // 4 + 1)
-        for lesson in LessonPage.objects.live().filter(q).only("pk", "path", "url_path", "title", "is_required", "minutes").order_by("path"):
+        for lesson in LessonPage.objects.live().filter(q).only(*_ROW_LESSON_FIELDS).order_by("path"):
+            lessons_by_id[lesson.pk] = lesson
             for cid, path in course_paths.items():
                 if lesson.path.startswith(path):
                     lessons_by_course[cid].append(lesson)
+    # The lesson to resume is nearly always one of those; one left unpublished since is fetched alone.
+    elsewhere = {e.last_lesson_id for e in enrolments if e.last_lesson_id and e.last_lesson_id not in lessons_by_id}
+    if elsewhere:
+        lessons_by_id.update((lesson.pk, lesson) for lesson in LessonPage.objects.filter(pk__in=elsewhere).only(*_ROW_LESSON_FIELDS))
     done = set(LessonCompletion.objects.filter(worker=worker).values_list("lesson_id", flat=True))
     groups = {"required": [], "in_progress": [], "completed": [], "course_ids": set(course_ids)}
     for enrolment in enrolments:
@@ -154,7 +177,7 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
         row = {
             "enrolment": enrolment, "course": enrolment.course, "progress": progress,
             "overdue": bool(enrolment.due_on and not enrolment.completed_on and enrolment.due_on < today),
-            "resume": enrolment.last_lesson or progress["next"],
+            "resume": lessons_by_id.get(enrolment.last_lesson_id) or progress["next"],
         }
         if enrolment.completed_on:
             groups["completed"].append(row)
@@ -191,7 +214,8 @@ def recommended_courses(worker, *, limit: int = 4, taken: set[int] | None = None
         taken = set(Enrolment.objects.filter(worker=worker).values_list("course_id", flat=True))
     live = CoursePage.objects.live().exclude(pk__in=taken).prefetch_related("audience_units")
     candidates = [c for c in live if course_audience_includes(c, worker)]
-    scored = [row for row in worker_indicator_summary(worker) if row["average"] is not None]
+    # Scores only rank candidates: with none left to recommend (every course taken), skip reading them.
+    scored = [row for row in worker_indicator_summary(worker) if row["average"] is not None] if candidates else []
     if scored:
         weakest = [row["indicator"].code for row in sorted(scored, key=lambda r: r["average"])[:3]]
         ranked = []

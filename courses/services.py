@@ -186,10 +186,11 @@ def _enrolment_for_lesson(worker: Worker, lesson: LessonPage, *, lock: bool = Fa
 def lesson_open(*, worker: Worker, lesson: LessonPage, enrolment: Enrolment | None = None) -> None:
     """Remember where the learner is, so 继续学习 resumes here (nothing for a visitor who is not enrolled)."""
     course_id = enrolment.course_id if enrolment else lesson.get_parent().pk
-    with transaction.atomic():
-        Enrolment.objects.filter(worker=worker, course_id=course_id, completed_on__isnull=True).exclude(
-            last_lesson=lesson
-        ).update(last_lesson=lesson)
+    # One UPDATE is its own transaction; wrapping it in atomic() only adds BEGIN and COMMIT round
+    # trips to every lesson view.
+    Enrolment.objects.filter(worker=worker, course_id=course_id, completed_on__isnull=True).exclude(
+        last_lesson=lesson
+    ).update(last_lesson=lesson)
 
 
 def lesson_complete(*, worker: Worker, lesson: LessonPage, now: dt.datetime | None = None) -> bool:

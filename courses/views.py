@@ -55,7 +55,8 @@ def my_courses(request):
         "annual": annual,
         "onboarding": onboarding,
         "recommended": recommended, "recommend_reason": reason,
-        "sessions": list(selectors.sessions_open_to(worker)[:5]),
+        # The list shows title, time and place: no need to join the host unit in.
+        "sessions": list(selectors.sessions_open_to(worker).select_related(None)[:5]),
     })
 
 
@@ -80,14 +81,13 @@ def lesson_page(request, lesson: LessonPage):
     if not request.user.is_authenticated:
         return _login_redirect(request)
     worker = worker_of(request.user)
-    course = CoursePage.objects.get(path=lesson.path[: -lesson.steplen])
+    course, siblings = selectors.lesson_outline(lesson, worker)
     enrolment = selectors.enrolment_of(worker, course)
     if enrolment is None and not selectors.is_course_staff(request.user):
         messages.error(request, "请先报名该课程")
         return redirect(course.url)
     if enrolment is not None and enrolment.last_lesson_id != lesson.pk and not enrolment.completed_on:
         services.lesson_open(worker=worker, lesson=lesson, enrolment=enrolment)
-    siblings = list(selectors.lessons_with_done(course, worker))
     index = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
     return TemplateResponse(request, "courses/lesson_page.html", {
         "page": lesson, "lesson": lesson, "course": course, "enrolment": enrolment,

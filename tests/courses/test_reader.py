@@ -1,0 +1,66 @@
+"""The lesson reader and 我的课程 read less than whole pages: what they show must not change."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from assessments.services import evidence_record
+from courses import selectors, services
+from courses.models import Enrolment, Tier
+from lms import roles
+from tests.courses.helpers import lessons_of, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reader_shows_course_position_neighbours_and_done(make_worker, city_tree, client):
+    worker = make_worker(unit=city_tree["grid_a"])
+    course = make_course("阅读器", lessons=3)
+    first, second, third = lessons_of(course)
+    Enrolment.objects.create(worker=worker, course=course)
+    services.lesson_complete(worker=worker, lesson=first)
+    client.force_login(worker.user)
+
+    response = client.get(second.url)
+    html = response.content.decode()
+    assert (response.context["position"], response.context["count"]) == (2, 3)
+    assert response.context["prev"].pk == first.pk and response.context["next"].pk == third.pk
+    assert not response.context["done"]
+    assert f'<a href="{course.url}">阅读器</a>' in html
+    assert f'href="{first.url}"' in html and f'href="{third.url}"' in html
+    assert client.get(first.url).context["done"]
+
+    third.unpublish()
+    response = client.get(second.url)
+    assert response.context["count"] == 2 and response.context["next"] is None
+
+
+def test_staff_reads_a_lesson_without_enrolment_and_nothing_is_recorded(make_worker, city_tree, client):
+    trainer = make_worker(unit=city_tree["street_a"], role_codes=(roles.TRAINER,))
+    course = make_course("不报名也能看", lessons=2)
+    client.force_login(trainer.user)
+    response = client.get(lessons_of(course)[1].url)
+    assert response.status_code == 200 and response.context["enrolment"] is None
+    assert response.context["course"].pk == course.pk and not Enrolment.objects.exists()
+
+
+def test_resume_keeps_a_last_lesson_unpublished_since(make_worker, city_tree, client):
+    worker = make_worker(unit=city_tree["grid_a"])
+    course = make_course("撤下的课时", lessons=3)
+    Enrolment.objects.create(worker=worker, course=course)
+    second = lessons_of(course)[1]
+    client.force_login(worker.user)
+    client.get(second.url)
+    second.unpublish()
+    page = client.get("/courses/my/").content.decode()
+    assert f'href="{second.url}"' in page and "继续学习：" + second.title in page
+
+
+def test_no_recommendation_left_falls_back_to_the_tier_reason_even_with_scores(make_worker, city_tree):
+    worker = make_worker(unit=city_tree["grid_a"], hire_date=timezone.localdate() - dt.timedelta(days=400))
+    gas = make_course("燃气", tier=Tier.THEMATIC, indicator_codes="3.2")
+    Enrolment.objects.create(worker=worker, course=gas)
+    evidence_record(worker=worker, indicator_code="3.2", score=Decimal("40"), occurred_on=timezone.localdate(), source=worker)
+    assert selectors.recommended_courses(worker) == ([], "适合年度轮训阶段的课程")
