@@ -1,4 +1,4 @@
-"""Core models: the org tree, worker profiles, roles, audit log, notifications, login failures."""
+"""Core models: the org tree, worker profiles, roles, audit log, notifications, login failures, export jobs."""
 
 from __future__ import annotations
 
@@ -165,6 +165,64 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("登录失败记录")
         verbose_name_plural = _("登录失败记录")
+
+
+def _export_upload_to(instance, filename: str) -> str:
+    # A random name: in DEBUG, MEDIA_URL is served without a login, so the path must not be guessable.
+    import secrets
+    from pathlib import PurePath
+
+    return f"exports/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{PurePath(filename).suffix.lower()[:6]}"
+
+
+class ExportJob(models.Model):
+    """An on-screen export (XLSX/CSV) written by a Celery task; its page polls done/total.
+
+    Only the person who asked for it may see it or download its file.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(_("导出类型"), max_length=64)
+    title = models.CharField(_("名称"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    file = models.FileField(_("文件"), upload_to=_export_upload_to, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    # The audit rows the writer would have logged; written on each download (see lms.exports).
+    audit = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
 class HomePage(Page):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lms import roles
 from lms.access import org_scope_q, worker_of, worker_scope_q
-from lms.models import AuditLog, LoginFailure, Notification, OrgUnit, Worker
+from lms.models import AuditLog, ExportJob, LoginFailure, Notification, OrgUnit, Worker
 
 
 def login_block_reason(*, username: str, ip_address: str | None) -> str | None:
@@ -77,3 +77,11 @@ def recent_audit_entries(user, *, limit: int = 20) -> QuerySet[AuditLog]:
     """Audit rows of actions by people the user may see (HR's own trail included)."""
     visible_user_ids = Worker.objects.filter(worker_scope_q(user)).values("user_id")
     return AuditLog.objects.filter(actor_id__in=visible_user_ids).select_related("actor")[:limit]
+
+
+def export_jobs_of(user) -> QuerySet[ExportJob]:
+    """A user's own export jobs. Nobody else sees them, not a peer and not a superuser: the file is
+    the requester's scope of personal data, and its download is audited under their name."""
+    if user is None or not user.is_authenticated:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=user)

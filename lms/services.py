@@ -1,8 +1,11 @@
-"""State changes of the core: org tree, workers and roles, audit, notifications, login failures."""
+"""State changes of the core: org tree, workers and roles, audit, notifications, login failures, export jobs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,10 +17,11 @@ from django.utils import timezone
 
 from lms import roles
 from lms.importing import ImportRejected, Row, RowErrors, parse_date
-from lms.models import AuditLog, LoginFailure, Notification, OrgLevel, OrgUnit, Worker
+from lms.models import AuditLog, ExportJob, LoginFailure, Notification, OrgLevel, OrgUnit, Worker
 from lms.validators import id_number_problem, phone_problem
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 
@@ -385,3 +389,90 @@ def login_failures_prune() -> int:
     cutoff = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     deleted, _ = LoginFailure.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- export jobs ----------------------------------------------------------------------------------
+
+EXPORT_FAILED_MESSAGE = "导出时发生内部错误，请稍后重试；如仍失败请联系系统管理员"
+# The progress bar needs no more than this many writes per job, nor one more often than this.
+_PROGRESS_STEPS = 50
+_PROGRESS_SECONDS = 1.0
+
+
+def export_job_start(*, user, kind: str, params: dict | None = None, title: str = "") -> ExportJob:
+    """Queue an export of a registered kind for `user`; a Celery task writes the file.
+
+    The caller has already checked that the user may run this export; the export itself computes
+    with the user's scope when it runs.
+    """
+    from lms.exports import ExportError, export_kind
+    from lms.tasks import export_job_run_task
+
+    entry = export_kind(kind)
+    if entry is None:
+        raise ExportError(f"未知的导出类型“{kind}”")
+    with transaction.atomic():
+        job = ExportJob.objects.create(requested_by=user, kind=kind, title=(title or entry.label)[:200], params=params or {})
+        export_job_run_task.delay_on_commit(job.pk)
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Write the job's file, counting progress. Any error ends the job as 失败 with a Chinese message.
+
+    Deliberately not one transaction: the progress page must see the counters while the file is written.
+    """
+    from django.core.files import File
+
+    from lms.exports import ExportError, export_kind
+
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    if job.is_finished:  # a redelivered task (acks_late) must not write a second file
+        return job
+    started = timezone.now()
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=started, done=0)
+    saved = {"done": 0, "total": 0, "at": 0.0}
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        step = max(1, total // _PROGRESS_STEPS)
+        if total != saved["total"] or done >= total or done - saved["done"] >= step or now - saved["at"] >= _PROGRESS_SECONDS:
+            ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+            saved.update(done=done, total=total, at=now)
+
+    entry = export_kind(job.kind)
+    try:
+        if entry is None:
+            raise ExportError(f"未知的导出类型“{job.kind}”")
+        with tempfile.TemporaryFile() as output:
+            result = entry.run(job, output, progress)
+            output.seek(0)
+            job.file.save(result.file_name, File(output), save=False)
+        # Writers report (rows, rows) last; a total counted beforehand may have been an estimate.
+        final = saved["total"] or saved["done"]
+        try:
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.DONE, file=job.file.name, file_name=result.file_name[:200],
+                content_type=result.content_type[:100], audit=result.audit, finished_at=timezone.now(),
+                done=final, total=final,
+            )
+        except Exception:
+            job.file.delete(save=False)
+            raise
+    except ExportError as exc:
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+    except Exception:
+        # Tracebacks are for the log; the person who asked sees what to do next.
+        logger.exception("export job %s (%s) failed", job.pk, job.kind)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=EXPORT_FAILED_MESSAGE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def export_job_download_record(*, job: ExportJob, user, ip_address=None) -> None:
+    """Log a download as the synchronous export logged itself: the writer's rows, by the downloader."""
+    for entry in job.audit:
+        audit_log_record(
+            actor=user, action=entry["action"], target_type=entry["target_type"], target_id=entry.get("target_id", ""),
+            detail={**entry.get("detail", {}), "export_job": job.pk}, ip_address=ip_address,
+        )

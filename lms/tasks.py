@@ -16,3 +16,8 @@ def notification_send_task(recipient_id: int, title: str, body: str = "", url: s
 @shared_task(name="lms.login_failures_prune")
 def login_failures_prune_task() -> int:
     return services.login_failures_prune()
+
+
+@shared_task(name="lms.export_job_run")
+def export_job_run_task(job_id: int) -> str:
+    return services.export_job_run(job_id=job_id).status

@@ -6,8 +6,9 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lms import roles, selectors, services
@@ -202,3 +203,36 @@ def notification_open(request, pk: int):
 def notifications_read_all(request):
     services.notifications_mark_all_read(user=request.user)
     return redirect("notifications")
+
+
+# --- export jobs ----------------------------------------------------------------------------------
+
+
+def _export_job(request, pk: int):
+    return get_object_or_404(selectors.export_jobs_of(request.user), pk=pk)
+
+
+@login_required
+def export_job(request, pk: int):
+    return render(request, "lms/export_job.html", {"job": _export_job(request, pk)})
+
+
+@login_required
+def export_job_status(request, pk: int):
+    job = _export_job(request, pk)
+    return JsonResponse({
+        "status": job.status, "status_label": job.get_status_display(), "done": job.done, "total": job.total,
+        "percent": job.percent, "ready": bool(job.status == job.Status.DONE and job.file),
+        "download_url": reverse("export_job_download", args=[job.pk]) if job.file else "", "file_name": job.file_name,
+        "error": job.error,
+    })
+
+
+@login_required
+def export_job_download(request, pk: int):
+    job = _export_job(request, pk)
+    if job.status != job.Status.DONE or not job.file:
+        raise Http404("文件尚未生成")
+    handle = job.file.open("rb")
+    services.export_job_download_record(job=job, user=request.user, ip_address=client_ip(request))
+    return FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=job.content_type or None)
