@@ -10,9 +10,11 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from lms.hooks import register_home_section
 
+        from assessments import exports
         from assessments.views import home_section
 
         register_home_section("trainee", home_section)
+        exports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once they exist. Django creates an app's permissions in
         # a post_migrate receiver connected after this one, so this runs after every app's migrate.

@@ -607,13 +607,18 @@ def answer_mark(*, answer: Answer, marker, score, comment: str = "", now: dt.dat
     return answer
 
 
-def quiz_results_export(*, actor, quiz: Quiz, target) -> int:
-    """Write the results the actor may see to XLSX; logs the export. Returns the row count."""
+def quiz_results_export(*, actor, quiz: Quiz, target, progress=None, record_audit=None) -> int:
+    """Write the results the actor may see to XLSX; logs the export. Returns the row count.
+
+    `progress(done, total)` follows the rows; `record_audit` stands in for `audit_log_record` (an
+    export job keeps the row until the file is downloaded).
+    """
     from openpyxl import Workbook
 
     attempts = selectors.quiz_attempts_visible(actor, quiz).select_related("worker__org_unit").order_by(
         "worker__org_unit__path", "worker__employee_no", "number"
     )
+    total = attempts.count() if progress is not None else 0
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("成绩")
     sheet.append(["工号", "姓名", "所属网格", "第几次", "状态", "开始时间", "提交时间", "得分", "满分", "得分率(%)", "是否通过"])
@@ -636,8 +641,12 @@ def quiz_results_export(*, actor, quiz: Quiz, target) -> int:
             ]
         )
         count += 1
+        if progress is not None:
+            progress(count, max(total, count))
     workbook.save(target)
-    audit_log_record(
+    if progress is not None:
+        progress(count, count)
+    (record_audit or audit_log_record)(
         actor=actor, action=AuditLog.Action.EXPORT, target_type="quiz_results", target_id=quiz.pk, detail={"rows": count}
     )
     return count

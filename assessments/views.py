@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
 from assessments.api import question_payload, time_left
+from assessments.exports import QUIZ_RESULTS
 from assessments.forms import MarkForm
 from assessments.models import AttemptState, Quiz, QuestionType
 from assessments.scoring import is_answered, split_blanks
 from lms.access import worker_of
 from lms.pii import mask_name
+from lms.services import export_job_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -231,13 +233,12 @@ def quiz_results(request, pk: int):
 
 
 @login_required
+@require_POST
 def quiz_results_xlsx(request, pk: int):
+    """Starts the export as a background job (lms.exports) and shows its progress page."""
     quiz = _results_quiz(request, pk)
-    buffer = io.BytesIO()
-    services.quiz_results_export(actor=request.user, quiz=quiz, target=buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''quiz-{quiz.pk}-results.xlsx"
-    return response
+    job = export_job_start(user=request.user, kind=QUIZ_RESULTS, params={"quiz": quiz.pk}, title=f"{quiz.title} · 成绩（Excel）")
+    return redirect("export_job", pk=job.pk)
 
 
 @login_required

@@ -638,8 +638,15 @@ def _allowance_rows(run: AllowanceMonth, root: OrgUnit | None, with_incentives: 
                 yield row
 
 
-def _write_table(path_or_stream, fmt: str, headers: list[str], rows, money_columns: set[int], sheet_title: str, extra_sheets=()) -> int:
-    """Write CSV (UTF-8 with BOM; money as plain two-decimal text) or XLSX (write-only; money as numbers)."""
+def _write_table(
+    path_or_stream, fmt: str, headers: list[str], rows, money_columns: set[int], sheet_title: str, extra_sheets=(),
+    progress=None, total: int = 0,
+) -> int:
+    """Write CSV (UTF-8 with BOM; money as plain two-decimal text) or XLSX (write-only; money as numbers).
+
+    `progress(done, total)` is called after each row (`total` counted beforehand by the caller, an
+    upper bound when rows are filtered while streaming) and finally with (rows, rows).
+    """
     count = 0
     if fmt == "csv":
         own = isinstance(path_or_stream, (str, Path))
@@ -652,9 +659,13 @@ def _write_table(path_or_stream, fmt: str, headers: list[str], rows, money_colum
             for row in rows:
                 writer.writerow([_money(v) if i in money_columns else v for i, v in enumerate(row)])
                 count += 1
+                if progress is not None:
+                    progress(count, max(total, count))
         finally:
             if own:
                 handle.close()
+        if progress is not None:
+            progress(count, count)
         return count
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -673,12 +684,16 @@ def _write_table(path_or_stream, fmt: str, headers: list[str], rows, money_colum
                 out.append(value)
         sheet.append(out)
         count += 1
+        if progress is not None:
+            progress(count, max(total, count))
     for title, sheet_headers, sheet_rows in extra_sheets:
         extra = workbook.create_sheet(title)
         extra.append(sheet_headers)
         for row in sheet_rows:
             extra.append(row)
     workbook.save(path_or_stream)
+    if progress is not None:
+        progress(count, count)
     return count
 
 
@@ -690,12 +705,14 @@ def _fmt(path_or_name) -> str:
 
 
 def allowances_export(
-    *, month: dt.date, output, fmt: str | None = None, actor=None, root: OrgUnit | None = None, with_incentives: bool = False, ip_address=None
+    *, month: dt.date, output, fmt: str | None = None, actor=None, root: OrgUnit | None = None, with_incentives: bool = False, ip_address=None,
+    progress=None, record_audit=None,
 ) -> int:
     """One row per worker with a non-zero amount (adjustments included); writes an AuditLog row.
 
     `with_incentives` adds 一次性奖励 columns (HR's 发放表); the command's format stays the five
-    columns of DESIGN.md.
+    columns of DESIGN.md. `progress(done, total)` follows the rows; `record_audit` stands in for
+    `audit_log_record` (an export job keeps the row until the file is downloaded).
     """
     fmt = fmt or _fmt(output)
     month = month.replace(day=1)
@@ -704,8 +721,15 @@ def allowances_export(
         raise CertificateError(f"{month.year}年{month.month}月津贴尚未计算，请先运行 compute_allowances")
     headers = ALLOWANCE_HEADERS + (PAYOUT_EXTRA_HEADERS if with_incentives else [])
     money = {4, 5, 7} if with_incentives else {4}
-    count = _write_table(output, fmt, headers, _allowance_rows(run, root, with_incentives), money, f"{month:%Y-%m}津贴")
-    audit_log_record(
+    total = 0
+    if progress is not None:
+        # Lines are the bulk of the rows; workers with only an adjustment or award come on top.
+        lines = run.lines.filter(worker__org_unit__path__startswith=root.path) if root is not None else run.lines.all()
+        total = lines.count()
+    count = _write_table(
+        output, fmt, headers, _allowance_rows(run, root, with_incentives), money, f"{month:%Y-%m}津贴", progress=progress, total=total
+    )
+    (record_audit or audit_log_record)(
         actor=actor, action=AuditLog.Action.EXPORT, target_type="allowance_month", target_id=run.key,
         detail={"rows": count, "format": fmt, "scope": root.full_name if root else "全部", "incentives": with_incentives, "status": run.status},
         ip_address=ip_address,
@@ -716,7 +740,9 @@ def allowances_export(
 REGISTER_HEADERS = ["工号", "姓名", "所属网格", "证书类型", "证书编号", "发证机关", "发证日期", "有效期至", "状态"]
 
 
-def register_export(*, output, fmt: str | None = None, actor=None, root: OrgUnit | None = None, ip_address=None) -> int:
+def register_export(
+    *, output, fmt: str | None = None, actor=None, root: OrgUnit | None = None, ip_address=None, progress=None, record_audit=None
+) -> int:
     """持证登记表: who holds what and until when, with 持证率 by org unit (XLSX second sheet)."""
     from .models import STATUS_LABELS
 
@@ -739,15 +765,19 @@ def register_export(*, output, fmt: str | None = None, actor=None, root: OrgUnit
     count = _write_table(
         output, fmt, REGISTER_HEADERS, rows(), set(), "持证登记",
         extra_sheets=[("持证率", ["组织单元", "网格员人数", "持证人数", "持证率(%)"], rate_rows)],
+        progress=progress, total=qs.count() if progress is not None else 0,
     )
-    audit_log_record(actor=actor, action=AuditLog.Action.EXPORT, target_type="certificate_register", detail={"rows": count, "format": fmt, "scope": root.full_name if root else "全部"}, ip_address=ip_address)
+    (record_audit or audit_log_record)(actor=actor, action=AuditLog.Action.EXPORT, target_type="certificate_register", detail={"rows": count, "format": fmt, "scope": root.full_name if root else "全部"}, ip_address=ip_address)
     return count
 
 
 INCENTIVE_HEADERS = ["工号", "姓名", "所属网格", "类别", "事由", "发放月份", "金额(元)"]
 
 
-def incentives_export(*, output, fmt: str | None = None, year: int | None = None, actor=None, root: OrgUnit | None = None, ip_address=None) -> int:
+def incentives_export(
+    *, output, fmt: str | None = None, year: int | None = None, actor=None, root: OrgUnit | None = None, ip_address=None,
+    progress=None, record_audit=None,
+) -> int:
     fmt = fmt or _fmt(output)
     qs = Incentive.objects.select_related("worker__org_unit").order_by("month", "worker__employee_no")
     if year:
@@ -758,7 +788,9 @@ def incentives_export(*, output, fmt: str | None = None, year: int | None = None
         [i.worker.employee_no, i.worker.name, i.worker.org_unit.full_name, i.get_kind_display(), i.reason, f"{i.month:%Y-%m}", i.amount]
         for i in qs.iterator(chunk_size=2000)
     )
-    count = _write_table(output, fmt, INCENTIVE_HEADERS, rows, {6}, "一次性奖励")
-    audit_log_record(actor=actor, action=AuditLog.Action.EXPORT, target_type="incentive", detail={"rows": count, "format": fmt, "year": year, "scope": root.full_name if root else "全部"}, ip_address=ip_address)
+    count = _write_table(
+        output, fmt, INCENTIVE_HEADERS, rows, {6}, "一次性奖励", progress=progress, total=qs.count() if progress is not None else 0
+    )
+    (record_audit or audit_log_record)(actor=actor, action=AuditLog.Action.EXPORT, target_type="incentive", detail={"rows": count, "format": fmt, "year": year, "scope": root.full_name if root else "全部"}, ip_address=ip_address)
     return count
 

@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from lms import roles
 from lms.access import get_scoped_object_or_404, scope_queryset, worker_of
 from lms.models import Worker
 from lms.selectors import visible_org_units
-from lms.views import client_ip
+from lms.services import export_job_start
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import AdjustmentForm, BulkIssueForm, ExternalCertificateForm, IncentiveForm, RevokeForm
 from .models import AllowanceMonth, Certificate, CertificateType, IssuanceJob
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 def _require_hr(request) -> None:
-    if not (request.user.is_superuser or roles.has_role(request.user, roles.HR)):
+    if not exports.may_export(request.user):
         raise Http404("页面不存在")
 
 
@@ -290,45 +284,35 @@ def hr_allowance_month(request, month: str):
     })
 
 
-def _download(name: str, fmt: str, writer) -> HttpResponse:
-    if fmt not in CONTENT_TYPES:
-        raise Http404("不支持的格式")
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer(buffer)
-        body = buffer.getvalue().encode("utf-8")
-    else:
-        stream = io.BytesIO()
-        writer(stream)
-        body = stream.getvalue()
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    from urllib.parse import quote
+# Exports run as background jobs (lms.exports): these views check who may export and start one.
 
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
-    return response
+
+def _start_export(request, kind: str, fmt: str, title: str, **params):
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404("不支持的格式")
+    label = "Excel" if fmt == "xlsx" else "CSV"
+    job = export_job_start(user=request.user, kind=kind, params={"fmt": fmt, **params}, title=f"{title}（{label}）")
+    return redirect("export_job", pk=job.pk)
 
 
 @login_required
+@require_POST
 def hr_allowance_export(request, month: str, fmt: str):
     run = _run(request, month)
-    root = selectors.scope_root(request.user)
-    return _download(f"津贴发放表-{run.key}", fmt, lambda out: services.allowances_export(
-        month=run.month, output=out, fmt=fmt, actor=request.user, root=root, with_incentives=True, ip_address=client_ip(request)
-    ))
+    return _start_export(request, exports.ALLOWANCES, fmt, f"{run.label}津贴发放表", month=run.key)
 
 
 @login_required
+@require_POST
 def hr_register_export(request, fmt: str):
     _require_hr(request)
-    root = selectors.scope_root(request.user)
-    return _download("持证登记表", fmt, lambda out: services.register_export(output=out, fmt=fmt, actor=request.user, root=root, ip_address=client_ip(request)))
+    return _start_export(request, exports.REGISTER, fmt, "持证登记表")
 
 
 @login_required
+@require_POST
 def hr_incentives_export(request, fmt: str):
     _require_hr(request)
-    root = selectors.scope_root(request.user)
-    year = request.GET.get("year")
-    return _download("一次性奖励", fmt, lambda out: services.incentives_export(
-        output=out, fmt=fmt, year=int(year) if year and year.isdigit() else None, actor=request.user, root=root, ip_address=client_ip(request)
-    ))
+    year = request.POST.get("year") or request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    return _start_export(request, exports.INCENTIVES, fmt, f"{year}年一次性奖励记录" if year else "一次性奖励记录", year=year)

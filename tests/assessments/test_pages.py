@@ -12,6 +12,7 @@ from assessments.services import answer_save, attempt_start, attempt_submit
 from lms import roles
 from lms.models import AuditLog
 from tests.assessments.helpers import make_quiz
+from tests.exports import export_through_job
 
 pytestmark = pytest.mark.django_db
 
@@ -85,14 +86,15 @@ def test_statistics_facility_and_discrimination(city_tree, make_worker):
     assert question_statistics(other_trainer.user, quiz)["attempts"] == 0
 
 
-def test_results_page_and_exports_for_trainers_only(client, city_tree, make_worker):
+def test_results_page_and_exports_for_trainers_only(client, city_tree, make_worker, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     quiz = make_quiz()
     graded_population(quiz, [make_worker(unit=city_tree["grid_a"]) for _ in range(3)])
     trainer = make_worker(unit=city_tree["street_a"], role_codes={roles.TRAINER})
     client.force_login(trainer.user)
     assert "逐题分析" in client.get(f"/quizzes/{quiz.pk}/results/").content.decode()
-    response = client.get(f"/quizzes/{quiz.pk}/results.xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    _, _, content = export_through_job(client, f"/quizzes/{quiz.pk}/results.xlsx")
+    sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("工号", "姓名", "所属网格") and len(rows) == 4
     assert AuditLog.objects.filter(action=AuditLog.Action.EXPORT, target_type="quiz_results", actor=trainer.user).count() == 1
@@ -100,16 +102,17 @@ def test_results_page_and_exports_for_trainers_only(client, city_tree, make_work
     assert "一般问题的响应时限是多少？" in gift
     for role in (roles.TRAINEE, roles.MANAGER, roles.HR, roles.JUDGE, roles.MENTOR):
         client.force_login(make_worker(unit=city_tree["city"], role_codes={role}).user)
-        assert client.get(f"/quizzes/{quiz.pk}/results.xlsx").status_code == 404
+        assert client.post(f"/quizzes/{quiz.pk}/results.xlsx").status_code == 404
         assert client.get(f"/quizzes/{quiz.pk}/results/").status_code == 404
 
 
-def test_results_export_is_scoped_to_the_trainers_subtree(client, city_tree, make_worker):
+def test_results_export_is_scoped_to_the_trainers_subtree(client, city_tree, make_worker, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     quiz = make_quiz()
     graded_population(quiz, [make_worker(unit=city_tree["grid_a"]), make_worker(unit=city_tree["grid_b"])])
     trainer_b = make_worker(unit=city_tree["street_b"], role_codes={roles.TRAINER})
     client.force_login(trainer_b.user)
-    rows = list(load_workbook(io.BytesIO(client.get(f"/quizzes/{quiz.pk}/results.xlsx").content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(export_through_job(client, f"/quizzes/{quiz.pk}/results.xlsx")[2])).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][2].endswith("乙街道/二社区/一网格")
 
 

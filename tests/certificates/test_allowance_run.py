@@ -19,6 +19,7 @@ from certificates.services import (
 )
 from lms import roles
 from lms.models import AuditLog
+from tests.exports import export_through_job
 
 D = dt.date
 
@@ -82,18 +83,18 @@ def test_incentive_defaults_and_payout_export(setup):
         incentive_award(worker=setup["a"], kind=Incentive.Kind.COMPETITION, month=D(2025, 12, 1), reason="比武一等奖", amount=Decimal("1000"))
 
 
-def test_hr_month_screen_and_downloads_are_scoped_and_audited(client, setup):
+def test_hr_month_screen_and_downloads_are_scoped_and_audited(client, setup, media):
     allowance_month_compute(month=D(2025, 3, 1))
     client.force_login(setup["street_hr"].user)
     page = client.get("/certificates/hr/allowances/2025-03/").content.decode()
     assert "甲一" in page and "SW3-A" in page and "乙一" not in page
     assert "审批并冻结" not in page  # only city-level HR approves the city's month
-    response = client.get("/certificates/hr/allowances/2025-03/export.csv")
-    body = response.content.decode("utf-8")
+    _, _, content = export_through_job(client, "/certificates/hr/allowances/2025-03/export.csv")
+    body = content.decode("utf-8")
     assert body.startswith("\ufeff") and "A001" in body and "B001" not in body
     assert AuditLog.objects.filter(actor=setup["street_hr"].user, action=AuditLog.Action.EXPORT).count() == 1
-    response = client.get("/certificates/hr/exports/register.xlsx")
-    book = load_workbook(io.BytesIO(response.content))
+    _, _, content = export_through_job(client, "/certificates/hr/exports/register.xlsx")
+    book = load_workbook(io.BytesIO(content))
     ids = [r[0] for r in book["持证登记"].iter_rows(min_row=2, values_only=True)]
     assert ids == ["A001"]
     assert book["持证率"]["A1"].value == "组织单元"
@@ -112,8 +113,10 @@ def test_non_hr_cannot_open_hr_screens(client, setup, make_worker, city_tree):
     allowance_month_compute(month=D(2025, 3, 1))
     for user in (trainee.user, manager.user):
         client.force_login(user)
-        for url in ("/certificates/hr/", "/certificates/hr/allowances/2025-03/", "/certificates/hr/allowances/2025-03/export.xlsx", "/certificates/hr/exports/register.csv"):
+        for url in ("/certificates/hr/", "/certificates/hr/allowances/2025-03/"):
             assert client.get(url).status_code == 404, url
+        for url in ("/certificates/hr/allowances/2025-03/export.xlsx", "/certificates/hr/exports/register.csv", "/certificates/hr/exports/incentives.xlsx"):
+            assert client.post(url).status_code == 404, url
 
 
 def test_certification_rate_by_org_unit(city_tree, make_worker, make_cert):
