@@ -476,3 +476,17 @@ def export_job_download_record(*, job: ExportJob, user, ip_address=None) -> None
             actor=user, action=entry["action"], target_type=entry["target_type"], target_id=entry.get("target_id", ""),
             detail={**entry.get("detail", {}), "export_job": job.pk}, ip_address=ip_address,
         )
+
+
+def export_jobs_prune(*, now=None) -> int:
+    """Delete finished export jobs older than EXPORT_JOB_KEEP_DAYS, files included: the files hold
+    personal data and nobody needs them once downloaded. Returns how many jobs went."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.EXPORT_JOB_KEEP_DAYS)
+    old = ExportJob.objects.filter(created_at__lt=cutoff, status__in=[ExportJob.Status.DONE, ExportJob.Status.FAILED])
+    count = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count

@@ -136,6 +136,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Failed-login limits, counted over a sliding window (see lms/services.py: login_failure_record).
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
+# Finished export jobs and their files (personal data) are deleted after this many days.
+EXPORT_JOB_KEEP_DAYS = int(os.environ.get("EXPORT_JOB_KEEP_DAYS", 7))
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", 20))
 

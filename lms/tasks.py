@@ -21,3 +21,8 @@ def login_failures_prune_task() -> int:
 @shared_task(name="lms.export_job_run")
 def export_job_run_task(job_id: int) -> str:
     return services.export_job_run(job_id=job_id).status
+
+
+@shared_task(name="lms.export_jobs_prune")
+def export_jobs_prune_task() -> int:
+    return services.export_jobs_prune()
