@@ -191,28 +191,48 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
 
 
 RECOMMENDATION_CACHE_SECONDS = 300
+CATALOGUE_CACHE_SECONDS = 60
 
 
 def recommended_courses_cached(worker, *, taken: set[int]) -> tuple[list[CoursePage], str]:
-    """recommended_courses, kept a few minutes per worker and set of enrolments (a new enrolment
-    shows at once; a new competency score within five minutes)."""
+    """recommended_courses, kept five minutes per worker and set of enrolments: a new enrolment shows
+    at once, a new competency score within five minutes, a course published or unpublished within
+    six (the catalogue is kept one)."""
     from django.core.cache import cache
 
     key = f"courses:recommended:{worker.pk}:{hash(tuple(sorted(taken)))}"
     cached = cache.get(key)
     if cached is None:
-        cached = recommended_courses(worker, taken=taken)
+        cached = recommended_courses(worker, taken=taken, catalogue=_live_courses_cached())
         cache.set(key, cached, RECOMMENDATION_CACHE_SECONDS)
     return cached
 
 
-def recommended_courses(worker, *, limit: int = 4, taken: set[int] | None = None) -> tuple[list[CoursePage], str]:
-    """Courses training the worker's weakest indicators once scores exist; until then their tier's courses."""
+def _live_courses_cached() -> list[CoursePage]:
+    """Live courses with their audience: the same for everyone, so read once a minute rather than
+    for every worker whose recommendations are not in the cache."""
+    from django.core.cache import cache
+
+    courses = cache.get("courses:catalogue")
+    if courses is None:
+        courses = list(CoursePage.objects.live().prefetch_related("audience_units"))
+        cache.set("courses:catalogue", courses, CATALOGUE_CACHE_SECONDS)
+    return courses
+
+
+def recommended_courses(
+    worker, *, limit: int = 4, taken: set[int] | None = None, catalogue: list[CoursePage] | None = None
+) -> tuple[list[CoursePage], str]:
+    """Courses training the worker's weakest indicators once scores exist; until then their tier's
+    courses. `catalogue`: the live courses with audience units prefetched, if already at hand."""
     from assessments.selectors import worker_indicator_summary
 
     if taken is None:
         taken = set(Enrolment.objects.filter(worker=worker).values_list("course_id", flat=True))
-    live = CoursePage.objects.live().exclude(pk__in=taken).prefetch_related("audience_units")
+    if catalogue is None:
+        live = CoursePage.objects.live().exclude(pk__in=taken).prefetch_related("audience_units")
+    else:
+        live = [c for c in catalogue if c.pk not in taken]
     candidates = [c for c in live if course_audience_includes(c, worker)]
     # Scores only rank candidates: with none left to recommend (every course taken), skip reading them.
     scored = [row for row in worker_indicator_summary(worker) if row["average"] is not None] if candidates else []
