@@ -11,12 +11,13 @@ class CoursesConfig(AppConfig):
         from assessments.hooks import register_attempt_graded
         from lms.hooks import register_home_section, register_worker_imported
 
-        from courses import services
+        from courses import exports, services
         from courses.views import home_section
 
         register_home_section("trainee", home_section)
         register_attempt_graded(services.on_attempt_graded)
         register_worker_imported(services.on_workers_imported)
+        exports.register()
         # The course centre and the trainers' page permissions need Wagtail's and auth's rows,
         # which exist only after every app has migrated (see assessments.apps for the same reason).
         post_migrate.connect(_ensure_course_index, dispatch_uid="courses_course_index")

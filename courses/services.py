@@ -449,15 +449,20 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 # --- exports --------------------------------------------------------------------------------------
 
 
-def compliance_export(*, actor, unit: OrgUnit, year: int, target) -> int:
-    """The compliance report as XLSX (one row per worker in the actor's scope); logs the export."""
+def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None, record_audit=audit_log_record) -> int:
+    """The compliance report as XLSX (one row per worker in the actor's scope); logs the export.
+
+    `progress(done, total)` is called as rows are written; `record_audit` is where the audit row
+    goes (an export job keeps it until the file is downloaded, see lms.exports).
+    """
     from openpyxl import Workbook
 
     report = selectors.compliance_rows(actor, unit, year)
+    total = len(report["rows"])
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("学时达标")
     sheet.append(["工号", "姓名", "所属网格", "入职日期", f"{year}年学时", "年度要求", "年度是否达标", "尚差学时", "入职培训学时", "入职培训状态"])
-    for row in report["rows"]:
+    for done, row in enumerate(report["rows"], start=1):
         worker = row["worker"]
         onboarding = row["onboarding"]
         sheet.append([
@@ -466,9 +471,13 @@ def compliance_export(*, actor, unit: OrgUnit, year: int, target) -> int:
             float(row["hours"]), float(report["required"]), "达标" if row["met"] else "未达标", float(row["short"]),
             float(onboarding["hours"]) if onboarding else None, onboarding["state"] if onboarding else "",
         ])
+        if progress:
+            progress(done, total)
     workbook.save(target)
-    audit_log_record(actor=actor, action=AuditLog.Action.EXPORT, target_type="training_compliance", target_id=unit.pk,
-                     detail={"year": year, "rows": report["total"]})
+    if progress:
+        progress(total, total)
+    record_audit(actor=actor, action=AuditLog.Action.EXPORT, target_type="training_compliance", target_id=unit.pk,
+                 detail={"year": year, "rows": report["total"]})
     return report["total"]
 
 

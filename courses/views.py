@@ -315,16 +315,17 @@ def hours_record(request):
     return render(request, "courses/hours_record.html", {"form": form})
 
 
-def _report_args(request):
+def _report_args(request, data=None):
+    data = request.GET if data is None else data
     if not selectors.is_report_viewer(request.user):
         raise PermissionDenied
     units = selectors.report_units(request.user)
-    unit_id = request.GET.get("unit")
+    unit_id = data.get("unit")
     unit = units.filter(pk=unit_id).first() if unit_id and unit_id.isdigit() else units.first()
     if unit is None:
         raise Http404("没有可查看的组织")
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(data.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
     return units, unit, year
@@ -340,13 +341,16 @@ def compliance(request):
 
 
 @login_required
+@require_POST
 def compliance_xlsx(request):
-    _, unit, year = _report_args(request)
-    buffer = io.BytesIO()
-    services.compliance_export(actor=request.user, unit=unit, year=year, target=buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=training-compliance-{year}-{unit.pk}.xlsx"
-    return response
+    """Starts the export as a background job (lms.exports) and shows its progress page."""
+    from courses.exports import COMPLIANCE
+    from lms.services import export_job_start
+
+    _, unit, year = _report_args(request, request.POST)
+    job = export_job_start(user=request.user, kind=COMPLIANCE, params={"unit": unit.pk, "year": year},
+                           title=f"{unit.name} {year}年学时达标（Excel）")
+    return redirect("export_job", pk=job.pk)
 
 
 # --- home card ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from courses.models import Enrolment, HoursEntry
 from lms import roles
 from lms.models import AuditLog
 from tests.courses.helpers import lessons_of, make_course
+from tests.exports import export_through_job
 
 pytestmark = pytest.mark.django_db
 
@@ -67,21 +68,35 @@ def test_compliance_report_is_scoped(people, client, city_tree):
     for role in ("trainee", "peer", "mentor", "judge"):
         client.force_login(people[role].user)
         assert client.get("/courses/compliance/").status_code == 403
-        assert client.get("/courses/compliance.xlsx").status_code == 403
+        assert client.post("/courses/compliance.xlsx").status_code == 403
 
 
-def test_compliance_export_is_logged(people, client, city_tree):
+def test_compliance_export_runs_as_a_job_and_is_logged_on_download(people, client, city_tree):
     HoursEntry.objects.create(worker=people["trainee"], source="external", hours=Decimal("12"), earned_on=timezone.localdate(), title="外训")
     client.force_login(people["trainer"].user)
-    response = client.get(f"/courses/compliance.xlsx?unit={city_tree['street_a'].pk}")
-    assert response.status_code == 200
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert client.get(f"/courses/compliance.xlsx?unit={city_tree['street_a'].pk}").status_code == 405
+    job, _, body = export_through_job(client, "/courses/compliance.xlsx",
+                                      {"unit": city_tree["street_a"].pk, "year": timezone.localdate().year})
+    assert (job.done, job.total) == (job.total, job.total) and job.total >= 1
+    rows = list(load_workbook(BytesIO(body)).active.iter_rows(values_only=True))
     assert rows[0][:5] == ("工号", "姓名", "所属网格", "入职日期", f"{timezone.localdate().year}年学时")
     by_no = {row[0]: row for row in rows[1:]}
     assert by_no[people["trainee"].employee_no][4] == 12 and by_no[people["trainee"].employee_no][6] == "未达标"
     assert people["other"].employee_no not in by_no
     log = AuditLog.objects.get(action="export", target_type="training_compliance")
-    assert log.actor == people["trainer"].user
+    assert log.actor == people["trainer"].user and log.detail["export_job"] == job.pk
+    # another trainer (a peer of the same role) cannot see the job or fetch its file
+    client.force_login(people["trainer_b"].user)
+    for suffix in ("", "status/", "download/"):
+        assert client.get(f"/exports/{job.pk}/{suffix}").status_code == 404
+
+
+def test_compliance_export_of_a_unit_outside_the_scope_starts_nothing(people, client, city_tree):
+    from lms.models import ExportJob
+
+    client.force_login(people["trainer"].user)
+    assert client.post("/courses/compliance.xlsx", {"unit": city_tree["street_b"].pk}).status_code == 404
+    assert not ExportJob.objects.exists()
 
 
 def test_trainer_sees_only_subtree_courses_in_admin(people, client, city_tree):
