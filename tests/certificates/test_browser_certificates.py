@@ -32,3 +32,24 @@ def test_my_certificates_and_public_verification_on_a_phone(phone_page, live_ser
     assert "欧**月" in body and "欧阳明月" not in body
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     phone_page.screenshot(path=str(tmp_path / "verify.png"))
+
+
+def test_bulk_issuance_progress_page_follows_the_job_on_a_phone(phone_page, live_server, city_tree, make_worker):
+    from certificates.defaults import ensure_default_types
+    from certificates.models import AllowanceRate, CertificateType, IssuanceJob
+
+    ensure_default_types(CertificateType, AllowanceRate)
+    hr = make_worker(unit=city_tree["street_a"], role_codes={roles.HR})
+    job = IssuanceJob.objects.create(title="岗前培训结业批次", certificate_type=CertificateType.objects.get(code="COURSE"),
+                                     issued_on=dt.date(2025, 6, 30), created_by=hr.user, org_unit=city_tree["street_a"])
+    login(phone_page, live_server.url, hr.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + f"/certificates/hr/jobs/{job.pk}/")
+    assert phone_page.locator("#job-status").inner_text() == "排队中"
+    assert not phone_page.locator("#job-batch").is_visible()
+    IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.RUNNING, done=3, total=10)
+    phone_page.wait_for_function("document.getElementById('job-count').textContent === '3/10'")
+    assert phone_page.locator("#job-status").inner_text() == "进行中"
+    IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.DONE, done=10, batch_pdf="certificates/batch/1.pdf")
+    phone_page.locator("#job-batch").wait_for(state="visible")
+    assert phone_page.locator("#job-status").inner_text() == "已完成"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
