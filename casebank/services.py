@@ -59,13 +59,12 @@ def ranking_index_ensure() -> None:
     database that had cases before the index existed. Incremental updates keep it current after."""
     from casebank.search import postings
 
-    for model, objects in ((CasePage, CasePage.objects.live().select_related("category")),
+    for model, objects in ((CasePage, CasePage.objects.live().select_related("category").prefetch_related("tags")),
                            (Faq, Faq.objects.select_related("category"))):
         if postings.is_empty(model) and objects.exists():
             pks = list(objects.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), 1000):
-                chunk = objects.filter(pk__in=pks[start:start + 1000])
-                postings.index_objects(model, chunk.prefetch_related("tags") if model is CasePage else chunk)
+                postings.index_objects(model, objects.filter(pk__in=pks[start:start + 1000]))
 
 
 def _trainer_permissions_ensure(libraries) -> None:

@@ -40,7 +40,6 @@ _LOCK_NAMESPACE = 0x5EA7C4 << 32
 
 @dataclass(frozen=True)
 class RankedModel:
-    model: type
     document: Callable[[object], tuple[str, str]]  # (title, body) of an object
     sort_key: Callable[[object], float]  # larger first among equal scores
     listed: Callable[[list], set]  # pks of the given objects that search may return
@@ -52,8 +51,7 @@ _REGISTRY: dict[type, RankedModel] = {}
 def register_ranked_model(model, *, document, sort_key=lambda obj: 0.0, listed=None) -> None:
     """Keep a ranking index for `model` (called from an AppConfig.ready)."""
     _REGISTRY[model] = RankedModel(
-        model=model, document=document, sort_key=sort_key,
-        listed=listed or (lambda objs: {obj.pk for obj in objs}),
+        document=document, sort_key=sort_key, listed=listed or (lambda objs: {obj.pk for obj in objs}),
     )
 
 
@@ -158,7 +156,7 @@ def _chunks(items: list, size: int = 500):
 
 
 def _write(content_type_id: int, object_ids: list[int], new: dict[int, tuple[float, dict[str, float]]]) -> None:
-    from casebank.models import SearchDocument, SearchPostingList
+    from casebank.models import SearchDocument
 
     by_bucket: dict[int, list[int]] = defaultdict(list)
     for pk in object_ids:
