@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from casebank import selectors, services
-from casebank.models import CaseCompilation, DrillAttemptState, DrillPage
+from casebank.models import CaseCompilation, DrillAttemptState
 from lms.access import get_scoped_object_or_404, worker_of
 
 

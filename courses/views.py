@@ -22,7 +22,6 @@ from courses.selectors import plain
 from courses.forms import AssignForm, AttendanceForm, ExternalHoursForm
 from courses.models import CoursePage, EnrolmentMode, LessonPage, TrainingSession
 from lms.access import worker_of
-from lms.models import OrgUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
