@@ -1,6 +1,5 @@
 """A real Celery worker runs a bulk certificate issuance enqueued after commit (.ci/run's third stage)."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from django.utils import timezone
 from certificates.defaults import ensure_default_types
 from certificates.models import AllowanceRate, CertificateType, IssuanceJob
 from certificates.services import issuance_job_create
-from tests.integration.test_celery_worker import celery_worker_process  # noqa: F401  (fixture)
+from tests.integration.test_celery_worker import celery_worker_process, wait_for_worker  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +21,12 @@ def test_worker_runs_bulk_issuance_with_progress(celery_worker_process, city_tre
     with transaction.atomic():
         job = issuance_job_create(title="集成测试批次", type_code="COURSE", issued_on=timezone.localdate(), workers=workers)
         assert IssuanceJob.objects.get(pk=job.pk).status == "pending"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+
+    def finished():
         job.refresh_from_db()
-        if job.status in ("done", "failed"):
-            break
-        if celery_worker_process.poll() is not None:
-            pytest.fail("Celery worker 已退出：\n" + celery_worker_process.stdout.read())
-        time.sleep(0.5)
+        return job.status in ("done", "failed")
+
+    wait_for_worker(celery_worker_process, finished)
     try:
         assert job.status == "done", job.error
         assert job.done == job.total == 25

@@ -1,7 +1,6 @@
 """A real Celery worker writes an on-screen export enqueued after commit (.ci/run's third stage)."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.db import transaction
@@ -12,7 +11,7 @@ from certificates.services import allowance_month_compute
 from lms import roles
 from lms.models import ExportJob
 from lms.services import export_job_start
-from tests.integration.test_celery_worker import celery_worker_process  # noqa: F401  (fixture)
+from tests.integration.test_celery_worker import celery_worker_process, wait_for_worker  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +30,12 @@ def test_worker_writes_the_allowance_export_with_progress(celery_worker_process,
     with transaction.atomic():
         job = export_job_start(user=hr.user, kind="certificates.allowances", params={"fmt": "csv", "month": "2025-03"})
         assert ExportJob.objects.get(pk=job.pk).status == "pending"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+
+    def finished():
         job.refresh_from_db()
-        if job.is_finished:
-            break
-        if celery_worker_process.poll() is not None:
-            pytest.fail("Celery worker 已退出：\n" + celery_worker_process.stdout.read())
-        time.sleep(0.5)
+        return job.is_finished
+
+    wait_for_worker(celery_worker_process, finished)
     try:
         assert job.status == "done", job.error
         assert job.done == job.total == 30

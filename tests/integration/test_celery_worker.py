@@ -52,6 +52,15 @@ def celery_worker_process():
         process.kill()
 
 
+def wait_for_worker(process, done, seconds: float = 120) -> None:
+    """Poll `done()` until it is true or `seconds` pass; fail at once if the worker process exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not done():
+        if process.poll() is not None:
+            pytest.fail("Celery worker 已退出：\n" + process.stdout.read())
+        time.sleep(0.5)
+
+
 def test_worker_runs_task_enqueued_after_commit(celery_worker_process, city_tree, make_worker):
     from lms.tasks import notification_send_task
 
@@ -61,11 +70,5 @@ def test_worker_runs_task_enqueued_after_commit(celery_worker_process, city_tree
         notification_send_task.delay_on_commit(worker.user.pk, "来自真实 Celery worker 的提醒")
         # Inside the transaction nothing is sent yet.
         assert not Notification.objects.filter(recipient=worker.user).exists()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if Notification.objects.filter(recipient=worker.user).exists():
-            break
-        if celery_worker_process.poll() is not None:
-            pytest.fail("Celery worker 已退出：\n" + celery_worker_process.stdout.read())
-        time.sleep(0.5)
+    wait_for_worker(celery_worker_process, Notification.objects.filter(recipient=worker.user).exists, seconds=60)
     assert Notification.objects.get(recipient=worker.user).title == "来自真实 Celery worker 的提醒"
