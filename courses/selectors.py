@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -10,10 +12,12 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
-from wagtail.models import Page
+from django.urls import get_script_prefix, reverse
+from django.utils.encoding import iri_to_uri
+from wagtail.models import Page, Site
 
 from courses.models import CoursePage, Enrolment, EnrolmentMode, HoursEntry, LessonCompletion, LessonPage, Tier, TrainingSession
-from lms import roles
+from lms import roles, sql
 from lms.access import org_scope_q, scope_queryset, worker_of
 from lms.models import OrgUnit, Worker
 
@@ -66,14 +70,25 @@ def onboarding_status(worker, *, today: dt.date | None = None, hours: Decimal | 
 
 
 def hours_overview(worker, *, today: dt.date | None = None) -> tuple[dict, dict | None]:
-    """(annual status of this year, onboarding status or None) from one aggregate query."""
+    """(annual status of this year, onboarding status or None) from one plain SQL aggregate:
+    我的课程 shows both on every view (lms/sql.py)."""
     today = today or timezone.localdate()
-    sums = {"year": Sum("hours", filter=Q(earned_on__year=today.year))}
-    if worker.hire_date:
-        sums["onboarding"] = Sum("hours", filter=Q(earned_on__gte=worker.hire_date, earned_on__lte=onboarding_deadline(worker.hire_date)))
-    totals = HoursEntry.objects.filter(worker=worker).aggregate(**sums)
-    annual = annual_status(worker, today.year, hours=totals["year"] or ZERO)
-    onboarding = onboarding_status(worker, today=today, hours=totals["onboarding"] or ZERO) if worker.hire_date else None
+    start, end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    hire = worker.hire_date
+    hire_end = onboarding_deadline(hire) if hire else None
+    year_hours, onboarding_hours = sql.fetch_one(
+        "SELECT SUM(CASE WHEN earned_on >= %s AND earned_on <= %s THEN hours END), "
+        "SUM(CASE WHEN earned_on >= %s AND earned_on <= %s THEN hours END) "
+        f"FROM {sql.table(HoursEntry)} WHERE worker_id = %s",
+        [sql.date_param(start), sql.date_param(end), sql.date_param(hire or start), sql.date_param(hire_end or start),
+         worker.pk],
+    )
+    field = HoursEntry._meta.get_field("hours")
+    annual = annual_status(worker, today.year, hours=sql.decimal_value(year_hours, field) if year_hours is not None else ZERO)
+    onboarding = None
+    if hire:
+        hours = sql.decimal_value(onboarding_hours, field) if onboarding_hours is not None else ZERO
+        onboarding = onboarding_status(worker, today=today, hours=hours)
     return annual, onboarding
 
 
@@ -109,21 +124,72 @@ def completed_lesson_ids(worker, course) -> set[int]:
     )
 
 
-def lesson_outline(lesson: LessonPage, worker) -> tuple[Page, list[Page]]:
-    """(the lesson's course, the course's live lessons in order each with `done` for this worker).
+@dataclass
+class OutlineEntry:
+    """A course or lesson as the lesson reader's breadcrumb and pager show it."""
 
-    The lesson reader shows only titles and addresses of these, so they come from the page table
-    alone, course and lessons in one query: the reader is the busiest page of the site.
+    pk: int
+    title: str
+    url: str
+    done: bool = False
+
+
+@dataclass
+class ReaderEnrolment:
+    """What the lesson reader needs of the learner's enrolment."""
+
+    pk: int
+    course_id: int
+    last_lesson_id: int | None
+    completed_on: dt.date | None
+
+
+@dataclass
+class LessonReader:
+    course: OutlineEntry
+    lessons: list[OutlineEntry]
+    enrolment: ReaderEnrolment | None
+    year_hours: Decimal
+
+
+def lesson_reader(lesson: LessonPage, worker, *, url: str, year: int) -> LessonReader:
+    """The lesson reader's course, the course's live lessons in order (each with `done` for this
+    worker), the worker's enrolment and their hours this year, in two plain SQL queries.
+
+    The reader is the busiest page of the site and building these as ORM queries cost more than
+    the rest of the page (lms/sql.py). `url` is the lesson's own address: a sibling's address is
+    the course's address plus its (encoded) slug, as Wagtail builds url_path.
     """
     course_path = lesson.path[: -lesson.steplen]
-    done = LessonCompletion.objects.filter(lesson=OuterRef("pk"), worker=worker) if worker else LessonCompletion.objects.none()
-    lessons = Q(path__startswith=course_path, depth=lesson.depth, live=True,
-                content_type=ContentType.objects.get_for_model(LessonPage))
-    rows = list(
-        Page.objects.filter(Q(path=course_path) | lessons)
-        .only("pk", "title", "path", "depth", "url_path").annotate(done=Exists(done)).order_by("path")
+    course_url = url.rstrip("/").rsplit("/", 1)[0] + "/"
+    page, completion = sql.table(Page), sql.table(LessonCompletion)
+    rows = sql.fetch_all(
+        f"SELECT p.id, p.title, p.slug, EXISTS(SELECT 1 FROM {completion} c WHERE c.lesson_id = p.id AND c.worker_id = %s) "
+        f"FROM {page} p WHERE p.path = %s OR (p.path LIKE %s AND p.depth = %s AND p.live AND p.content_type_id = %s) "
+        "ORDER BY p.path",
+        [worker.pk if worker else None, course_path, course_path + "%", lesson.depth,
+         ContentType.objects.get_for_model(LessonPage).pk],
     )
-    return rows[0], rows[1:]
+    (course_id, course_title, _, _), lessons = rows[0], rows[1:]
+    enrolment = None
+    year_hours = ZERO
+    if worker is not None:
+        enrolment_table, hours_table = sql.table(Enrolment), sql.table(HoursEntry)
+        row = sql.fetch_one(
+            f"SELECT e.id, e.last_lesson_id, e.completed_on, (SELECT SUM(h.hours) FROM {hours_table} h "
+            "WHERE h.worker_id = %s AND h.earned_on >= %s AND h.earned_on <= %s) "
+            f"FROM (SELECT 1) one LEFT JOIN {enrolment_table} e ON e.worker_id = %s AND e.course_id = %s",
+            [worker.pk, sql.date_param(dt.date(year, 1, 1)), sql.date_param(dt.date(year, 12, 31)), worker.pk, course_id],
+        )
+        enrolment_id, last_lesson_id, completed_on, hours = row
+        if enrolment_id is not None:
+            enrolment = ReaderEnrolment(enrolment_id, course_id, last_lesson_id, sql.date_value(completed_on))
+        year_hours = sql.decimal_value(hours, HoursEntry._meta.get_field("hours")) if hours is not None else ZERO
+    return LessonReader(
+        course=OutlineEntry(course_id, course_title, course_url),
+        lessons=[OutlineEntry(pk, title, f"{course_url}{iri_to_uri(slug)}/", bool(done)) for pk, title, slug, done in lessons],
+        enrolment=enrolment, year_hours=year_hours,
+    )
 
 
 def course_progress(worker, course, lessons: list | None = None, done: set | None = None) -> dict:
@@ -138,44 +204,111 @@ def course_progress(worker, course, lessons: list | None = None, done: set | Non
     }
 
 
-# What a course row of 我的课程 shows of a course and of a lesson: loading whole pages (every Wagtail
-# column, a lesson's body) cost more than the rest of the page together.
-_ENROLMENT_FIELDS = tuple(f.name for f in Enrolment._meta.concrete_fields)
-_ROW_COURSE_FIELDS = ("title", "path", "url_path", "tier", "hours")
-_ROW_LESSON_FIELDS = ("pk", "path", "url_path", "title", "is_required", "minutes")
+@dataclass
+class CourseRow:
+    """A course as a row of 我的课程 shows it."""
+
+    pk: int
+    title: str
+    path: str
+    url: str
+    tier: str
+    hours: Decimal
+
+    def get_tier_display(self) -> str:
+        return Tier(self.tier).label
+
+
+@dataclass
+class LessonRow:
+    pk: int
+    title: str
+    path: str
+    url: str
+    is_required: bool
+    minutes: int
+
+
+@dataclass
+class EnrolmentRow:
+    pk: int
+    course_id: int
+    required: bool
+    due_on: dt.date | None
+    completed_on: dt.date | None
+    last_lesson_id: int | None
+
+
+@functools.lru_cache(maxsize=4096)
+def _page_url(url_path: str, root_path: str, root_url: str, relative: bool, script_prefix: str) -> str:
+    page_path = reverse("wagtail_serve", args=(url_path[len(root_path):],))
+    return page_path if relative else root_url + page_path
+
+
+def page_url(url_path: str, site_root_paths) -> str | None:
+    """Page.url of a page known only by its url_path, as Wagtail's get_url computes it (first site
+    whose root contains it; relative when there is a single site), so 我的课程 need not load pages."""
+    roots = [root for root in site_root_paths if url_path.startswith(root.root_path)]
+    if not roots:
+        return None
+    relative = len({root.site_id for root in site_root_paths}) == 1
+    return _page_url(url_path, roots[0].root_path, roots[0].root_url, relative, get_script_prefix())
 
 
 def my_courses(worker, *, today: dt.date | None = None) -> dict:
-    """我的课程 in three lists, with each course's progress, in a fixed number of queries."""
+    """我的课程 in three lists, with each course's progress.
+
+    Two plain SQL queries (the page is the second busiest of the site, see lms/sql.py): the
+    worker's enrolments with their courses, then those courses' live lessons with the worker's
+    done flags (plus one for a resume lesson unpublished since).
+    """
     today = today or timezone.localdate()
-    enrolments = list(
-        Enrolment.objects.filter(worker=worker).select_related("course")
-        .only(*_ENROLMENT_FIELDS, *(f"course__{name}" for name in _ROW_COURSE_FIELDS))
-        .order_by("completed_on", "due_on", "pk")
+    page, course_table, lesson_table = sql.table(Page), sql.table(CoursePage), sql.table(LessonPage)
+    roots = Site.get_site_root_paths()
+    rows = sql.fetch_all(
+        "SELECT e.id, e.course_id, e.required, e.due_on, e.completed_on, e.last_lesson_id, "
+        "p.title, p.path, p.url_path, c.tier, c.hours "
+        f"FROM {sql.table(Enrolment)} e JOIN {page} p ON p.id = e.course_id JOIN {course_table} c ON c.page_ptr_id = e.course_id "
+        "WHERE e.worker_id = %s ORDER BY e.completed_on, e.due_on, e.id",
+        [worker.pk],
     )
-    course_ids = [e.course_id for e in enrolments]
-    course_paths = {e.course_id: e.course.path for e in enrolments}
-    lessons_by_course: dict[int, list] = {cid: [] for cid in course_ids}
-    lessons_by_id = {}
-    if course_ids:
-        q = Q()
-        for path in course_paths.values():
-            q |= Q(path__startswith=path, depth=len(path) // 4 + 1)
-        for lesson in LessonPage.objects.live().filter(q).only(*_ROW_LESSON_FIELDS).order_by("path"):
-            lessons_by_id[lesson.pk] = lesson
-            for cid, path in course_paths.items():
-                if lesson.path.startswith(path):
-                    lessons_by_course[cid].append(lesson)
+    hours_field = CoursePage._meta.get_field("hours")
+    enrolments, courses = [], {}
+    for pk, course_id, required, due_on, completed_on, last_lesson_id, title, path, url_path, tier, hours in rows:
+        enrolments.append(EnrolmentRow(pk, course_id, bool(required), sql.date_value(due_on), sql.date_value(completed_on), last_lesson_id))
+        courses[course_id] = CourseRow(course_id, title, path, page_url(url_path, roots), tier, sql.decimal_value(hours, hours_field))
+    lessons_by_course: dict[int, list] = {cid: [] for cid in courses}
+    lessons_by_id: dict[int, LessonRow] = {}
+    done: set[int] = set()
+    lesson_columns = "p.id, p.title, p.path, p.url_path, l.is_required, l.minutes"
+    lesson_tables = f"{page} p JOIN {lesson_table} l ON l.page_ptr_id = p.id"
+    if courses:
+        under = " OR ".join(["(p.path LIKE %s AND p.depth = %s)"] * len(courses))
+        params: list = [worker.pk]
+        for course in courses.values():
+            params += [course.path + "%", len(course.path) // Page.steplen + 1]
+        done_flag = f"EXISTS(SELECT 1 FROM {sql.table(LessonCompletion)} d WHERE d.lesson_id = p.id AND d.worker_id = %s)"
+        for pk, title, path, url_path, is_required, minutes, is_done in sql.fetch_all(
+            f"SELECT {lesson_columns}, {done_flag} FROM {lesson_tables} WHERE p.live AND ({under}) ORDER BY p.path", params,
+        ):
+            lesson = LessonRow(pk, title, path, page_url(url_path, roots), bool(is_required), minutes)
+            lessons_by_id[pk] = lesson
+            if is_done:
+                done.add(pk)
+            course_id = next(cid for cid, course in courses.items() if path.startswith(course.path))
+            lessons_by_course[course_id].append(lesson)
     # The lesson to resume is nearly always one of those; one left unpublished since is fetched alone.
-    elsewhere = {e.last_lesson_id for e in enrolments if e.last_lesson_id and e.last_lesson_id not in lessons_by_id}
+    elsewhere = sorted({e.last_lesson_id for e in enrolments if e.last_lesson_id and e.last_lesson_id not in lessons_by_id})
     if elsewhere:
-        lessons_by_id.update((lesson.pk, lesson) for lesson in LessonPage.objects.filter(pk__in=elsewhere).only(*_ROW_LESSON_FIELDS))
-    done = set(LessonCompletion.objects.filter(worker=worker).values_list("lesson_id", flat=True))
-    groups = {"required": [], "in_progress": [], "completed": [], "course_ids": set(course_ids)}
+        marks = ", ".join(["%s"] * len(elsewhere))
+        for pk, title, path, url_path, is_required, minutes in sql.fetch_all(f"SELECT {lesson_columns} FROM {lesson_tables} WHERE p.id IN ({marks})", elsewhere):
+            lessons_by_id[pk] = LessonRow(pk, title, path, page_url(url_path, roots), bool(is_required), minutes)
+    groups = {"required": [], "in_progress": [], "completed": [], "course_ids": set(courses)}
     for enrolment in enrolments:
-        progress = course_progress(worker, enrolment.course, lessons_by_course.get(enrolment.course_id, []), done)
+        course = courses[enrolment.course_id]
+        progress = course_progress(worker, course, lessons_by_course[enrolment.course_id], done)
         row = {
-            "enrolment": enrolment, "course": enrolment.course, "progress": progress,
+            "enrolment": enrolment, "course": course, "progress": progress,
             "overdue": bool(enrolment.due_on and not enrolment.completed_on and enrolment.due_on < today),
             "resume": lessons_by_id.get(enrolment.last_lesson_id) or progress["next"],
         }

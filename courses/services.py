@@ -19,7 +19,7 @@ from courses.models import (
     Attendance, CourseIndexPage, CoursePage, Enrolment, EnrolmentMode, HoursEntry, LessonCompletion, LessonPage, Tier,
     TrainingSession,
 )
-from lms import roles
+from lms import roles, sql
 from lms.access import scope_queryset
 from lms.models import AuditLog, OrgUnit, Worker
 from lms.services import audit_log_record, notification_send
@@ -183,14 +183,21 @@ def _enrolment_for_lesson(worker: Worker, lesson: LessonPage, *, lock: bool = Fa
     return enrolment
 
 
-def lesson_open(*, worker: Worker, lesson: LessonPage, enrolment: Enrolment | None = None) -> None:
-    """Remember where the learner is, so 继续学习 resumes here (nothing for a visitor who is not enrolled)."""
-    course_id = enrolment.course_id if enrolment else lesson.get_parent().pk
-    # One UPDATE is its own transaction; wrapping it in atomic() only adds BEGIN and COMMIT round
-    # trips to every lesson view.
-    Enrolment.objects.filter(worker=worker, course_id=course_id, completed_on__isnull=True).exclude(
-        last_lesson=lesson
-    ).update(last_lesson=lesson)
+def lesson_open(*, worker: Worker, lesson: LessonPage, enrolment=None) -> None:
+    """Remember where the learner is, so 继续学习 resumes here (nothing for a visitor who is not
+    enrolled). `enrolment` is the learner's Enrolment or the lesson reader's ReaderEnrolment."""
+    if enrolment is None:
+        Enrolment.objects.filter(worker=worker, course_id=lesson.get_parent().pk, completed_on__isnull=True).exclude(
+            last_lesson=lesson
+        ).update(last_lesson=lesson)
+        return
+    # The lesson reader calls this on most views: one plain UPDATE (lms/sql.py), its own transaction
+    # (wrapping it in atomic() would only add BEGIN and COMMIT round trips).
+    sql.execute(
+        f"UPDATE {sql.table(Enrolment)} SET last_lesson_id = %s WHERE id = %s AND worker_id = %s "
+        "AND completed_on IS NULL AND (last_lesson_id IS NULL OR last_lesson_id <> %s)",
+        [lesson.pk, enrolment.pk, worker.pk, lesson.pk],
+    )
 
 
 def lesson_complete(*, worker: Worker, lesson: LessonPage, now: dt.datetime | None = None) -> bool:

@@ -80,22 +80,24 @@ def lesson_page(request, lesson: LessonPage):
     if not request.user.is_authenticated:
         return _login_redirect(request)
     worker = worker_of(request.user)
-    course, siblings = selectors.lesson_outline(lesson, worker)
-    enrolment = selectors.enrolment_of(worker, course)
+    year = timezone.localdate().year
+    reader = selectors.lesson_reader(lesson, worker, url=lesson.url, year=year)
+    enrolment = reader.enrolment
     if enrolment is None and not selectors.is_course_staff(request.user):
         messages.error(request, "请先报名该课程")
-        return redirect(course.url)
+        return redirect(reader.course.url)
     if enrolment is not None and enrolment.last_lesson_id != lesson.pk and not enrolment.completed_on:
         services.lesson_open(worker=worker, lesson=lesson, enrolment=enrolment)
+    siblings = reader.lessons
     index = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
     return TemplateResponse(request, "courses/lesson_page.html", {
-        "page": lesson, "lesson": lesson, "course": course, "enrolment": enrolment,
+        "page": lesson, "lesson": lesson, "course": reader.course, "enrolment": enrolment,
         "done": bool(siblings and siblings[index].done),
         "has_quiz": bool(lesson.quiz_ids()),
         "prev": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "position": index + 1, "count": len(siblings),
-        "annual": selectors.annual_status(worker, timezone.localdate().year) if worker else None,
+        "annual": selectors.annual_status(worker, year, hours=reader.year_hours) if worker else None,
     })
 
 

@@ -1,23 +1,34 @@
-from django.urls import reverse
+import functools
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from lms import roles
 from lms.access import worker_of
 from lms.selectors import unread_notification_count
 
 
+@functools.lru_cache(maxsize=8)
+def _tab_urls(urlconf, script_prefix: str) -> dict[str, str]:
+    """The tabs' addresses, reversed once per URL configuration rather than on every page."""
+    names = ("trainee_home", "courses:my_courses", "assessments:quiz_list", "certificates:mine",
+             "assessments:marking_queue", "casebank:judge_queue", "manager_home", "hr_home")
+    return {name: reverse(name, urlconf=urlconf) for name in names}
+
+
 def _tabs(request, codes: set[str], superuser: bool) -> list[dict]:
     """The main navigation: every page the user's roles open, the current one marked by URL prefix."""
     staff = superuser or bool(codes & {roles.TRAINER, roles.JUDGE})
+    url = _tab_urls(get_urlconf(), get_script_prefix())
     candidates = [
-        ("我的学习", reverse("trainee_home"), ("/me/",), True),
-        ("课程", reverse("courses:my_courses"), ("/courses/",), True),
+        ("我的学习", url["trainee_home"], ("/me/",), True),
+        ("课程", url["courses:my_courses"], ("/courses/",), True),
         ("案例库", "/cases/", ("/cases/", "/drills/", "/faq/"), True),
-        ("测验", reverse("assessments:quiz_list"), ("/quizzes/", "/attempts/"), True),
-        ("证书", reverse("certificates:mine"), ("/certificates/mine/",), True),
-        ("阅卷", reverse("assessments:marking_queue"), ("/marking/",), staff),
-        ("演练评审", reverse("casebank:judge_queue"), ("/drills/review/",), staff),
-        ("辖区概览", reverse("manager_home"), ("/overview/",), superuser or roles.MANAGER in codes),
-        ("人事工作台", reverse("hr_home"), ("/hr/", "/certificates/hr/", "/workers/"), superuser or roles.HR in codes),
+        ("测验", url["assessments:quiz_list"], ("/quizzes/", "/attempts/"), True),
+        ("证书", url["certificates:mine"], ("/certificates/mine/",), True),
+        ("阅卷", url["assessments:marking_queue"], ("/marking/",), staff),
+        ("演练评审", url["casebank:judge_queue"], ("/drills/review/",), staff),
+        ("辖区概览", url["manager_home"], ("/overview/",), superuser or roles.MANAGER in codes),
+        ("人事工作台", url["hr_home"], ("/hr/", "/certificates/hr/", "/workers/"), superuser or roles.HR in codes),
     ]
     path = request.path
     shown = [(label, url, prefixes) for label, url, prefixes, visible in candidates if visible]

@@ -35,10 +35,24 @@ def user_role_codes(user) -> set[str]:
         return set()
     cached = getattr(user, "_grid_role_codes", None)
     if cached is None:
-        labels = user.groups.values_list("name", flat=True)
-        cached = {CODE_BY_LABEL[label] for label in labels if label in CODE_BY_LABEL}
+        cached = {CODE_BY_LABEL[label] for label in _group_names(user.pk) if label in CODE_BY_LABEL}
         user._grid_role_codes = cached
     return cached
+
+
+def _group_names(user_id: int) -> list[str]:
+    """The user's group names in plain SQL: the navigation asks on every page (lms/sql.py)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from lms import sql
+
+    membership = get_user_model().groups.through
+    rows = sql.fetch_all(
+        f"SELECT g.name FROM {sql.table(Group)} g JOIN {sql.table(membership)} m ON m.group_id = g.id WHERE m.user_id = %s",
+        [user_id],
+    )
+    return [name for (name,) in rows]
 
 
 def has_role(user, *codes: str) -> bool:

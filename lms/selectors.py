@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from lms import roles
+from lms import roles, sql
 from lms.access import org_scope_q, worker_of, worker_scope_q
 from lms.models import AuditLog, ExportJob, LoginFailure, Notification, OrgUnit, Worker
 
@@ -28,7 +28,12 @@ def login_block_reason(*, username: str, ip_address: str | None) -> str | None:
 def unread_notification_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    # Plain SQL: the navigation shows this on every page (lms/sql.py).
+    (count,) = sql.fetch_one(
+        f"SELECT COUNT(*) FROM {sql.table(Notification)} WHERE recipient_id = %s AND read_at IS NULL",
+        [user.pk],
+    )
+    return count
 
 
 def notifications_for(user) -> QuerySet[Notification]:

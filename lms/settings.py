@@ -156,7 +156,7 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Sessions live in the database, so any app server behind a load balancer can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "lms.sessions"
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL")

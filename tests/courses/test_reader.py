@@ -31,6 +31,8 @@ def test_reader_shows_course_position_neighbours_and_done(make_worker, city_tree
     assert f'<a href="{course.url}">阅读器</a>' in html
     assert f'href="{first.url}"' in html and f'href="{third.url}"' in html
     assert client.get(first.url).context["done"]
+    assert response.context["annual"] == selectors.annual_status(worker, timezone.localdate().year)
+    assert response.context["annual"]["hours"] == Decimal("1.00")
 
     third.unpublish()
     response = client.get(second.url)
@@ -74,3 +76,26 @@ def test_cached_recommendations_match_and_follow_a_new_enrolment_at_once(make_wo
     Enrolment.objects.create(worker=worker, course=annual)
     courses, _ = selectors.recommended_courses_cached(worker, taken={annual.pk})
     assert annual not in courses and courses == selectors.recommended_courses(worker)[0]
+
+
+def test_my_courses_rows_carry_the_addresses_and_fields_of_the_pages(make_worker, city_tree):
+    worker = make_worker(unit=city_tree["grid_a"])
+    course = make_course("网格 工作/入门", lessons=3, hours="6")
+    lessons = lessons_of(course)
+    Enrolment.objects.create(worker=worker, course=course, due_on=timezone.localdate() + dt.timedelta(days=3))
+    services.lesson_complete(worker=worker, lesson=lessons[0])
+
+    (row,) = selectors.my_courses(worker)["in_progress"]
+    assert (row["course"].pk, row["course"].url, row["course"].title) == (course.pk, course.url, course.title)
+    assert row["course"].hours == course.hours and row["course"].get_tier_display() == course.get_tier_display()
+    assert [lesson.url for lesson in row["progress"]["lessons"]] == [lesson.url for lesson in lessons]
+    assert row["progress"]["done"] == {lessons[0].pk} and row["resume"].url == lessons[1].url
+    assert row["enrolment"].due_on == timezone.localdate() + dt.timedelta(days=3)
+
+
+def test_page_url_follows_wagtail_with_two_sites(make_worker, city_tree):
+    from wagtail.models import Site
+
+    course = make_course("两个站点", lessons=1)
+    Site.objects.create(hostname="other.example", port=80, root_page=course.get_parent(), site_name="另一站")
+    assert selectors.page_url(course.url_path, Site.get_site_root_paths()) == course.url
