@@ -57,3 +57,33 @@ def date_value(value, *, using: str = DEFAULT_DB_ALIAS):
 def decimal_value(value, field) -> Decimal:
     """A numeric result as the Decimal of `field`'s precision (SQLite sums to float)."""
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+
+
+class RowReader:
+    """Model instances from plain SQL rows, converted as the ORM converts them (SQLite returns
+    dates as text and booleans as integers; fields may have from_db_value)."""
+
+    def __init__(self, model, alias: str, *, using: str = DEFAULT_DB_ALIAS):
+        connection = connections[using]
+        self.model, self.using = model, using
+        fields = model._meta.concrete_fields
+        self.attnames = [field.attname for field in fields]
+        self.columns = ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for field in fields)
+        self.converters = []
+        for position, field in enumerate(fields):
+            column = field.get_col(alias)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                self.converters.append((position, found, column))
+        self.width = len(fields)
+
+    def instance(self, values):
+        """The instance of `values` (this reader's columns, in order), or None for a row of NULLs."""
+        if values[0] is None:
+            return None
+        values = list(values)
+        connection = connections[self.using]
+        for position, converters, column in self.converters:
+            for converter in converters:
+                values[position] = converter(values[position], column, connection)
+        return self.model.from_db(self.using, self.attnames, values)

@@ -39,3 +39,29 @@ def test_logout_ends_the_session_for_a_copied_cookie(make_worker, city_tree, cli
     assert copy.get("/me/").status_code == 200
     client.post("/logout/")
     assert copy.get("/me/").status_code == 302
+
+
+def test_the_request_user_is_loaded_with_worker_and_unit_as_the_orm_would(make_worker, city_tree, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    from lms.auth_backends import user_with_worker
+
+    worker = make_worker(unit=city_tree["grid_a"], hire_date=dt.date(2026, 3, 1), must_change_password=True)
+    with django_assert_num_queries(1):
+        user = user_with_worker(worker.user.pk)
+        loaded = user.worker
+        unit = loaded.org_unit
+    expected = get_user_model().objects.select_related("worker__org_unit").get(pk=worker.user.pk)
+    for a, b in ((user, expected), (loaded, expected.worker), (unit, expected.worker.org_unit)):
+        assert [getattr(a, f.attname) for f in type(a)._meta.concrete_fields] == [getattr(b, f.attname) for f in type(b)._meta.concrete_fields]
+    assert loaded.hire_date == dt.date(2026, 3, 1) and loaded.must_change_password is True and loaded.user is user
+
+
+def test_a_login_without_worker_profile_loads_and_has_none(db, django_user_model):
+    from lms.access import worker_of
+    from lms.auth_backends import user_with_worker
+
+    admin = django_user_model.objects.create_superuser("root", password="x-Long-Passw0rd")
+    user = user_with_worker(admin.pk)
+    assert user.is_superuser is True and worker_of(user) is None
+    assert user_with_worker(admin.pk + 1000) is None
