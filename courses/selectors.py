@@ -10,7 +10,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.urls import get_script_prefix, reverse
 from django.utils.encoding import iri_to_uri
