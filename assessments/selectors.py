@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -26,7 +25,7 @@ from assessments.models import (
     level_for,
 )
 from assessments.scoring import quantize
-from lms import roles
+from lms import roles, sql
 from lms.access import scope_queryset, worker_of
 
 # --- competency model -----------------------------------------------------------------------------
@@ -187,9 +186,7 @@ def autosave_target(user, attempt_id: int, question_id: int) -> AutosaveTarget |
     This is the hottest path of a city-wide exam (tens of thousands of saves), so it is one
     hand-written join instead of an ORM query; the columns are those of the models above.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_AUTOSAVE_SQL, [attempt_id, question_id, user.pk])
-        row = cursor.fetchone()
+    row = sql.fetch_one(_AUTOSAVE_SQL, [attempt_id, question_id, user.pk])
     if row is None:
         return None
     answer_id, attempt_id, state, deadline, qtype, options, answer_key, option_map = row

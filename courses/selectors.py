@@ -84,11 +84,10 @@ def hours_overview(worker, *, today: dt.date | None = None) -> tuple[dict, dict 
          worker.pk],
     )
     field = HoursEntry._meta.get_field("hours")
-    annual = annual_status(worker, today.year, hours=sql.decimal_value(year_hours, field) if year_hours is not None else ZERO)
+    annual = annual_status(worker, today.year, hours=sql.decimal_value(year_hours, field, default=ZERO))
     onboarding = None
     if hire:
-        hours = sql.decimal_value(onboarding_hours, field) if onboarding_hours is not None else ZERO
-        onboarding = onboarding_status(worker, today=today, hours=hours)
+        onboarding = onboarding_status(worker, today=today, hours=sql.decimal_value(onboarding_hours, field, default=ZERO))
     return annual, onboarding
 
 
@@ -184,7 +183,7 @@ def lesson_reader(lesson: LessonPage, worker, *, url: str, year: int) -> LessonR
         enrolment_id, last_lesson_id, completed_on, hours = row
         if enrolment_id is not None:
             enrolment = ReaderEnrolment(enrolment_id, course_id, last_lesson_id, sql.date_value(completed_on))
-        year_hours = sql.decimal_value(hours, HoursEntry._meta.get_field("hours")) if hours is not None else ZERO
+        year_hours = sql.decimal_value(hours, HoursEntry._meta.get_field("hours"), default=ZERO)
     return LessonReader(
         course=OutlineEntry(course_id, course_title, course_url),
         lessons=[OutlineEntry(pk, title, f"{course_url}{iri_to_uri(slug)}/", bool(done)) for pk, title, slug, done in lessons],

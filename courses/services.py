@@ -183,14 +183,9 @@ def _enrolment_for_lesson(worker: Worker, lesson: LessonPage, *, lock: bool = Fa
     return enrolment
 
 
-def lesson_open(*, worker: Worker, lesson: LessonPage, enrolment=None) -> None:
-    """Remember where the learner is, so 继续学习 resumes here (nothing for a visitor who is not
-    enrolled). `enrolment` is the learner's Enrolment or the lesson reader's ReaderEnrolment."""
-    if enrolment is None:
-        Enrolment.objects.filter(worker=worker, course_id=lesson.get_parent().pk, completed_on__isnull=True).exclude(
-            last_lesson=lesson
-        ).update(last_lesson=lesson)
-        return
+def lesson_open(*, worker: Worker, lesson: LessonPage, enrolment) -> None:
+    """Remember where the learner is, so 继续学习 resumes here. `enrolment` is the learner's
+    Enrolment or the lesson reader's ReaderEnrolment of the lesson's course."""
     # The lesson reader calls this on most views: one plain UPDATE (lms/sql.py), its own transaction
     # (wrapping it in atomic() would only add BEGIN and COMMIT round trips).
     sql.execute(

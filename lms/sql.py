@@ -47,15 +47,18 @@ def date_param(value, *, using: str = DEFAULT_DB_ALIAS):
     return connections[using].ops.adapt_datefield_value(value)
 
 
-def date_value(value, *, using: str = DEFAULT_DB_ALIAS):
+def date_value(value):
     """A date column as Python (SQLite returns text)."""
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value)
 
 
-def decimal_value(value, field) -> Decimal:
-    """A numeric result as the Decimal of `field`'s precision (SQLite sums to float)."""
+def decimal_value(value, field, *, default: Decimal | None = None) -> Decimal | None:
+    """A numeric result as the Decimal of `field`'s precision (SQLite sums to float); `default`
+    for NULL (an empty SUM)."""
+    if value is None:
+        return default
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
 
 
