@@ -9,7 +9,7 @@ SYS_STAMP := var/.system-packages
 # Debian packages: CJK fonts for PDFs, poppler for PDF checks in tests, Chromium for browser tests.
 DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
 
-.PHONY: install system-packages demo serve migrate test test-postgres bench clean
+.PHONY: install system-packages demo serve migrate test test-postgres bench lint format clean
 
 install: $(STAMP) system-packages node_modules/.installed
 
@@ -55,6 +55,15 @@ test: install
 # The same suite on PostgreSQL (needs a server on 127.0.0.1:5432, trust auth).
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gridacademy} GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff: lint and formatting are checked, never rewritten, here; `make format` rewrites.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: install
 	GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest tests/bench -s -p no:randomly $(PYTEST_ARGS)

@@ -15,7 +15,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from assessments import selectors, services
-from assessments.models import Answer, AttemptState, Quiz, QuestionType
+from assessments.models import Answer, AttemptState, QuestionType, Quiz
 from assessments.scoring import AnswerShapeError, blank_count, is_answered
 from lms.access import worker_of
 
@@ -116,7 +116,7 @@ def attempt_start(request, quiz_id: int):
     try:
         attempt = services.attempt_start(quiz=quiz, worker=worker)
     except services.AttemptRefused as refused:
-        raise HttpError(409, str(refused))
+        raise HttpError(409, str(refused)) from None
     answers = selectors.attempt_answers(attempt)
     return attempt_payload(attempt, answers, with_response=True)
 
@@ -137,9 +137,9 @@ def answer_put(request, attempt_id: int, question_id: int):
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise HttpError(400, "请求内容不是有效的 JSON")
+        raise HttpError(400, "请求内容不是有效的 JSON") from None
     if not isinstance(body, dict) or ("answer" not in body and "flagged" not in body):
-        raise HttpError(400, "请求内容应为 {\"answer\": …}")
+        raise HttpError(400, '请求内容应为 {"answer": …}')
     target = selectors.autosave_target(request.user, attempt_id, question_id)
     if target is None:
         raise Http404("未找到该题")
@@ -152,9 +152,9 @@ def answer_put(request, attempt_id: int, question_id: int):
         else:
             services.answer_flag(target=target, flagged=flagged)
     except AnswerShapeError as wrong:
-        raise HttpError(400, str(wrong))
+        raise HttpError(400, str(wrong)) from None
     except services.AttemptClosed as closed:
-        raise HttpError(409, str(closed))
+        raise HttpError(409, str(closed)) from None
     result = {"saved": True, "flagged": target.flagged if flagged is not None else None, "time_left": time_left(target)}
     if "answer" in body:
         result.update(answered=is_answered(target.qtype, target.response), saved_at=target.saved_at)

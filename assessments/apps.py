@@ -8,10 +8,9 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms.hooks import register_home_section
-
         from assessments import exports
         from assessments.views import home_section
+        from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
         exports.register()
@@ -32,7 +31,9 @@ def _grant_trainer_permissions(**kwargs):
     from lms.services import role_groups_ensure
 
     group = role_groups_ensure()[roles.TRAINER]
-    permissions = Permission.objects.filter(content_type__app_label="assessments", content_type__model__in=TRAINER_MODELS)
+    permissions = Permission.objects.filter(
+        content_type__app_label="assessments", content_type__model__in=TRAINER_MODELS
+    )
     group.permissions.add(*permissions)
 
 

@@ -117,9 +117,7 @@ def normalise_answer(qtype: str, raw: str, options: dict[str, str]) -> tuple[str
     return text, problems  # 简答: a reference answer, may be empty
 
 
-def question_from_values(
-    number: int, values: dict[str, str], errors: RowErrors
-) -> QuestionData | None:
+def question_from_values(number: int, values: dict[str, str], errors: RowErrors) -> QuestionData | None:
     get = lambda key: (values.get(key) or "").strip()  # noqa: E731
     problems: list[str] = []
     qtype = get("题型")
@@ -343,8 +341,14 @@ def _gift_question(number: int, meta: dict, category: str, body: str, errors: Ro
     if difficulty and difficulty not in Difficulty.values:
         problems.append(f"难度“{difficulty}”应为 易、中 或 难")
     record = QuestionData(
-        number=number, qtype="", stem=stem, explanation=explanation, points=points or Decimal("1"),
-        indicator_code=meta.get("能力指标", ""), difficulty=difficulty, category=category,
+        number=number,
+        qtype="",
+        stem=stem,
+        explanation=explanation,
+        points=points or Decimal("1"),
+        indicator_code=meta.get("能力指标", ""),
+        difficulty=difficulty,
+        category=category,
     )
     if not stem:
         problems.append("缺少题干")
@@ -381,7 +385,7 @@ def _gift_question(number: int, meta: dict, category: str, body: str, errors: Ro
             if len(answers) > len(OPTION_LETTERS):
                 problems.append(f"选项最多 {len(OPTION_LETTERS)} 个")
             right = []
-            for letter, (sep, weight, text) in zip(OPTION_LETTERS, answers):
+            for letter, (sep, weight, text) in zip(OPTION_LETTERS, answers, strict=False):
                 record.options[letter] = text
                 if (weight is not None and weight > 0) or (weight is None and sep == "="):
                     right.append(letter)
@@ -425,7 +429,9 @@ def write_gift(questions) -> tuple[str, list[str]]:
         elif q.qtype == QuestionType.BLANK:
             block = " ".join("=" + gift_escape(alt) for alt in split_blanks(q.answer)[0])
         elif q.qtype == QuestionType.SINGLE:
-            block = " ".join(("=" if letter == q.answer else "~") + gift_escape(text) for letter, text in q.options.items())
+            block = " ".join(
+                ("=" if letter == q.answer else "~") + gift_escape(text) for letter, text in q.options.items()
+            )
         else:
             right = set(q.answer)
             share = (Decimal(100) / len(right)).quantize(Decimal("0.00001"))

@@ -25,23 +25,53 @@ def load(stdout) -> None:
     bank = summary.quiz
     if summary.quiz_created:
         # The bank's own quiz is a container for trainers (export, statistics), not for trainees.
-        Quiz.objects.filter(pk=bank.pk).update(is_draft=True, description="演示题库：全部试题，供培训管理员维护和导出。")
+        Quiz.objects.filter(pk=bank.pk).update(
+            is_draft=True, description="演示题库：全部试题，供培训管理员维护和导出。"
+        )
     stdout.write(f"题库：{summary}")
 
     exam, created = Quiz.objects.get_or_create(
         title=EXAM,
         defaults=dict(
             description="新入职网格员结业考试：按 18 项能力指标各抽 1 题，另加应急处置、政策法规各 6 题；抽到的简答题由评委人工阅卷。限时 60 分钟，最多作答 2 次，取最高分，60% 及格。",
-            time_limit_minutes=60, attempts_allowed=2, grading_method="highest", shuffle_options=True,
+            time_limit_minutes=60,
+            attempts_allowed=2,
+            grading_method="highest",
+            shuffle_options=True,
             review_answers=ReviewWhen.AFTER_SUBMIT,
         ),
     )
     if created:
-        rules = [QuizDrawRule(quiz=exam, order=n, count=1, indicator_code=code) for n, code in enumerate(
-            ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4",
-             "4.1", "4.2", "4.3", "4.4", "5.1", "5.2"], start=1)]
-        rules += [QuizDrawRule(quiz=exam, order=20, count=6, category="应急处置", difficulty="中"),
-                  QuizDrawRule(quiz=exam, order=21, count=6, category="政策法规", difficulty="易")]
+        rules = [
+            QuizDrawRule(quiz=exam, order=n, count=1, indicator_code=code)
+            for n, code in enumerate(
+                [
+                    "1.1",
+                    "1.2",
+                    "1.3",
+                    "1.4",
+                    "2.1",
+                    "2.2",
+                    "2.3",
+                    "2.4",
+                    "3.1",
+                    "3.2",
+                    "3.3",
+                    "3.4",
+                    "4.1",
+                    "4.2",
+                    "4.3",
+                    "4.4",
+                    "5.1",
+                    "5.2",
+                ],
+                start=1,
+            )
+        ]
+        rules += [
+            QuizDrawRule(quiz=exam, order=20, count=6, category="应急处置", difficulty="中"),
+            QuizDrawRule(quiz=exam, order=21, count=6, category="政策法规", difficulty="易"),
+        ]
         QuizDrawRule.objects.bulk_create(rules)
         judges = Worker.objects.filter(employee_no__in=["pw001", "pw002"]).select_related("user")
         exam.markers.add(*[j.user for j in judges])
@@ -50,13 +80,18 @@ def load(stdout) -> None:
         title=PRACTICE,
         defaults=dict(
             description="每次从题库 7 个分类各抽 3 题、打乱后取 20 题，不限时、不限次数，作答时即可查看答案和解析，多选少选得一半分。",
-            shuffle_questions=True, shuffle_options=True, max_questions=20, review_answers=ReviewWhen.DURING, paper_mode=False,
+            shuffle_questions=True,
+            shuffle_options=True,
+            max_questions=20,
+            review_answers=ReviewWhen.DURING,
+            paper_mode=False,
             grading_method="last",
         ),
     )
     if created:
         QuizDrawRule.objects.bulk_create(
-            QuizDrawRule(quiz=practice, order=n, count=3, category=category) for n, category in enumerate(CATEGORIES, start=1)
+            QuizDrawRule(quiz=practice, order=n, count=3, category=category)
+            for n, category in enumerate(CATEGORIES, start=1)
         )
     _sample_attempts(exam, stdout)
 
@@ -90,4 +125,6 @@ def _sample_attempts(exam: Quiz, stdout) -> None:
             answer_save(answer=answer, response=response)
         attempt_submit(attempt=attempt)
     pending = exam.attempts.filter(state=AttemptState.PENDING_MARKING).count()
-    stdout.write(f"“{exam.title}”示例作答 {workers.count()} 份，其中 {pending} 份待阅卷（评委 pw001、pw002 或培训管理员 px001 可阅）。")
+    stdout.write(
+        f"“{exam.title}”示例作答 {workers.count()} 份，其中 {pending} 份待阅卷（评委 pw001、pw002 或培训管理员 px001 可阅）。"
+    )

@@ -13,7 +13,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -36,7 +35,9 @@ class CompetencyModel(ClusterableModel):
         verbose_name_plural = _("能力素质模型")
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=models.Q(is_active=True), name="competency_one_active")
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="competency_one_active"
+            )
         ]
 
     def __str__(self) -> str:
@@ -46,7 +47,9 @@ class CompetencyModel(ClusterableModel):
 class Indicator(models.Model):
     """A secondary indicator such as 3.2 应急处置规范性, under its primary indicator."""
 
-    model = ParentalKey(CompetencyModel, verbose_name=_("模型版本"), on_delete=models.CASCADE, related_name="indicators")
+    model = ParentalKey(
+        CompetencyModel, verbose_name=_("模型版本"), on_delete=models.CASCADE, related_name="indicators"
+    )
     code = models.CharField(_("编码"), max_length=10)
     primary_name = models.CharField(_("一级指标"), max_length=50)
     name = models.CharField(_("二级指标"), max_length=50)
@@ -87,7 +90,9 @@ class Evidence(models.Model):
     """One observed score (0–100) for a worker on an indicator, with where it came from."""
 
     worker = models.ForeignKey(Worker, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="evidence")
-    indicator = models.ForeignKey(Indicator, verbose_name=_("能力指标"), on_delete=models.PROTECT, related_name="evidence")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("能力指标"), on_delete=models.PROTECT, related_name="evidence"
+    )
     score = models.DecimalField(
         _("得分"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
@@ -144,7 +149,9 @@ class Question(models.Model):
     # Canonical text: "B", "ACD", "对"/"错", blanks "答案一|别名;答案二"; for 简答 a reference answer.
     answer = models.TextField(_("答案"), blank=True)
     explanation = models.TextField(_("解析"), blank=True)
-    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    points = models.DecimalField(
+        _("分值"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     indicator_code = models.CharField(_("能力指标"), max_length=10, blank=True)
     difficulty = models.CharField(_("难度"), max_length=2, choices=Difficulty.choices, blank=True)
     category = models.CharField(_("分类"), max_length=50, blank=True, db_index=True)
@@ -179,8 +186,16 @@ class QuestionVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     CONTENT_FIELDS = (
-        "qtype", "stem", "options", "answer", "explanation", "points",
-        "indicator_code", "difficulty", "category", "marking_guide",
+        "qtype",
+        "stem",
+        "options",
+        "answer",
+        "explanation",
+        "points",
+        "indicator_code",
+        "difficulty",
+        "category",
+        "marking_guide",
     )
 
     class Meta:
@@ -215,19 +230,34 @@ class Quiz(ClusterableModel):
     description = models.TextField(_("说明"), blank=True)
     is_draft = models.BooleanField(_("草稿"), default=False, help_text=_("草稿不向网格员开放"))
     audience = models.ForeignKey(
-        OrgUnit, verbose_name=_("开放范围"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("开放范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text=_("留空则全体人员可参加；选定组织则仅其下属人员可参加"),
     )
     opens_at = models.DateTimeField(_("开放时间"), null=True, blank=True)
     closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
-    time_limit_minutes = models.PositiveIntegerField(_("限时（分钟）"), null=True, blank=True, help_text=_("留空为不限时"))
-    attempts_allowed = models.PositiveIntegerField(_("允许作答次数"), null=True, blank=True, help_text=_("留空为不限次数"))
-    grading_method = models.CharField(_("成绩计算方式"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST)
+    time_limit_minutes = models.PositiveIntegerField(
+        _("限时（分钟）"), null=True, blank=True, help_text=_("留空为不限时")
+    )
+    attempts_allowed = models.PositiveIntegerField(
+        _("允许作答次数"), null=True, blank=True, help_text=_("留空为不限次数")
+    )
+    grading_method = models.CharField(
+        _("成绩计算方式"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
     pass_mark_percent = models.DecimalField(
-        _("及格线（%）"), max_digits=5, decimal_places=2, default=Decimal("60"),
+        _("及格线（%）"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    multi_partial_credit = models.BooleanField(_("多选少选得一半分"), default=True, help_text=_("关闭后多选题须全对才得分"))
+    multi_partial_credit = models.BooleanField(
+        _("多选少选得一半分"), default=True, help_text=_("关闭后多选题须全对才得分")
+    )
     shuffle_questions = models.BooleanField(_("题目乱序"), default=False)
     shuffle_options = models.BooleanField(_("选项乱序"), default=False)
     max_questions = models.PositiveIntegerField(_("最多抽题数"), null=True, blank=True)
@@ -239,7 +269,10 @@ class Quiz(ClusterableModel):
         _("何时公布得分"), max_length=20, choices=ReviewWhen.choices, default=ReviewWhen.AFTER_SUBMIT
     )
     markers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("阅卷评委"), blank=True, related_name="quizzes_to_mark",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("阅卷评委"),
+        blank=True,
+        related_name="quizzes_to_mark",
         help_text=_("可阅本测验简答题的评委（培训管理员按所辖范围阅卷，无需指定）"),
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -351,7 +384,12 @@ class Answer(models.Model):
     saved_at = models.DateTimeField(_("保存时间"), null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     marker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("阅卷人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("阅卷人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     comment = models.TextField(_("评语"), blank=True)
     marked_at = models.DateTimeField(_("阅卷时间"), null=True, blank=True)

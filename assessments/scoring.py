@@ -88,14 +88,14 @@ def validate_response(*, qtype: str, shown_letters: str, blanks: int, response):
         return None
     if qtype == QuestionType.SINGLE:
         if not isinstance(response, str) or len(response.strip()) != 1:
-            raise AnswerShapeError("单选题的答案应为一个选项字母，例如 \"B\"")
+            raise AnswerShapeError('单选题的答案应为一个选项字母，例如 "B"')
         letter = response.strip().upper()
         if letter not in shown_letters:
             raise AnswerShapeError(f"选项“{letter}”不存在，可选：{'、'.join(shown_letters)}")
         return letter
     if qtype == QuestionType.MULTI:
         if not isinstance(response, str):
-            raise AnswerShapeError("多选题的答案应为选项字母组成的字符串，例如 \"ACD\"")
+            raise AnswerShapeError('多选题的答案应为选项字母组成的字符串，例如 "ACD"')
         letters = response.strip().upper()
         if not letters:
             return ""
@@ -107,11 +107,11 @@ def validate_response(*, qtype: str, shown_letters: str, blanks: int, response):
         return "".join(sorted(letters))
     if qtype == QuestionType.TRUE_FALSE:
         if response not in TRUE_FALSE_VALUES:
-            raise AnswerShapeError("判断题的答案应为 \"对\" 或 \"错\"")
+            raise AnswerShapeError('判断题的答案应为 "对" 或 "错"')
         return response
     if qtype == QuestionType.BLANK:
         if not isinstance(response, list) or not all(isinstance(item, str) for item in response):
-            raise AnswerShapeError("填空题的答案应为字符串列表，例如 [\"110\"]，每空一项")
+            raise AnswerShapeError('填空题的答案应为字符串列表，例如 ["110"]，每空一项')
         if len(response) != blanks:
             raise AnswerShapeError(f"本题共有 {blanks} 个空，答案列表应有 {blanks} 项")
         if any(len(item) > 500 for item in response):
@@ -142,6 +142,15 @@ def is_answered(qtype: str, response) -> bool:
 
 
 __all__ = [
-    "AnswerShapeError", "OPTION_LETTERS", "blank_count", "fold", "is_answered", "plain", "quantize", "score_response",
-    "split_blanks", "to_original_letters", "validate_response",
+    "AnswerShapeError",
+    "OPTION_LETTERS",
+    "blank_count",
+    "fold",
+    "is_answered",
+    "plain",
+    "quantize",
+    "score_response",
+    "split_blanks",
+    "to_original_letters",
+    "validate_response",
 ]

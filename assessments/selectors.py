@@ -30,6 +30,7 @@ from lms.access import scope_queryset, worker_of
 
 # --- competency model -----------------------------------------------------------------------------
 
+
 def active_model() -> CompetencyModel | None:
     return CompetencyModel.objects.filter(is_active=True).first()
 
@@ -165,9 +166,9 @@ def _json(value):
 
 def _aware(value):
     if value is None or isinstance(value, dt.datetime):
-        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, dt.timezone.utc)
+        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
     parsed = parse_datetime(str(value))
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.timezone.utc)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 
 _AUTOSAVE_SQL = """
@@ -191,8 +192,14 @@ def autosave_target(user, attempt_id: int, question_id: int) -> AutosaveTarget |
         return None
     answer_id, attempt_id, state, deadline, qtype, options, answer_key, option_map = row
     return AutosaveTarget(
-        answer_id=answer_id, attempt_id=attempt_id, state=state, deadline=_aware(deadline), qtype=qtype,
-        options=_json(options) or {}, answer_key=answer_key, option_map=_json(option_map) or {},
+        answer_id=answer_id,
+        attempt_id=attempt_id,
+        state=state,
+        deadline=_aware(deadline),
+        qtype=qtype,
+        options=_json(options) or {},
+        answer_key=answer_key,
+        option_map=_json(option_map) or {},
     )
 
 
@@ -264,9 +271,11 @@ def may_mark(user, answer: Answer) -> bool:
 
 
 def markable_answer(user, answer_id: int) -> Answer | None:
-    return _markable(user, Answer.objects.select_related("version", "attempt__quiz", "attempt__worker")).filter(
-        pk=answer_id, version__qtype=QuestionType.ESSAY
-    ).first()
+    return (
+        _markable(user, Answer.objects.select_related("version", "attempt__quiz", "attempt__worker"))
+        .filter(pk=answer_id, version__qtype=QuestionType.ESSAY)
+        .first()
+    )
 
 
 # --- trainer results ------------------------------------------------------------------------------
@@ -295,12 +304,21 @@ def question_statistics(user, quiz: Quiz) -> dict:
     lower = {pk for pk, _ in ranked[:group]}
     upper = {pk for pk, _ in ranked[-group:]} if group else set()
     per_question: dict[int, dict] = {}
-    answers = Answer.objects.filter(attempt_id__in=[pk for pk, _ in ranked]).select_related("version").order_by("position")
+    answers = (
+        Answer.objects.filter(attempt_id__in=[pk for pk, _ in ranked]).select_related("version").order_by("position")
+    )
     for answer in answers.iterator(chunk_size=2000):
         row = per_question.setdefault(
             answer.question_id,
-            {"question_id": answer.question_id, "stem": answer.version.stem, "qtype": answer.version.qtype,
-             "indicator_code": answer.version.indicator_code, "fractions": [], "upper": [], "lower": []},
+            {
+                "question_id": answer.question_id,
+                "stem": answer.version.stem,
+                "qtype": answer.version.qtype,
+                "indicator_code": answer.version.indicator_code,
+                "fractions": [],
+                "upper": [],
+                "lower": [],
+            },
         )
         fraction = (answer.score or Decimal(0)) / answer.version.points if answer.version.points else Decimal(0)
         row["fractions"].append(fraction)

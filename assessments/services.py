@@ -99,8 +99,14 @@ def evidence_record_many(*, worker: Worker, items: list[tuple]) -> list[Evidence
         for indicator, score, occurred_on, source_type, source_id in prepared:
             evidence = existing.get((indicator.pk, source_type, source_id))
             if evidence is None:
-                evidence = Evidence(worker=worker, indicator=indicator, score=score, occurred_on=occurred_on,
-                                    source_type=source_type, source_id=source_id)
+                evidence = Evidence(
+                    worker=worker,
+                    indicator=indicator,
+                    score=score,
+                    occurred_on=occurred_on,
+                    source_type=source_type,
+                    source_id=source_id,
+                )
                 new.append(evidence)
                 existing[(indicator.pk, source_type, source_id)] = evidence
             elif evidence.score != score or evidence.occurred_on != occurred_on:
@@ -127,8 +133,15 @@ def competency_defaults_ensure() -> CompetencyModel | None:
             version=1, name="网格员能力素质模型", is_active=True, note="初始版本：5 个一级指标、18 个二级指标"
         )
         Indicator.objects.bulk_create(
-            Indicator(model=model, code=code, primary_name=primary, name=name, description=description,
-                      evidence_methods=methods, order=order)
+            Indicator(
+                model=model,
+                code=code,
+                primary_name=primary,
+                name=name,
+                description=description,
+                evidence_methods=methods,
+                order=order,
+            )
             for order, (code, primary, name, description, methods) in enumerate(DEFAULT_INDICATORS, start=1)
         )
     return model
@@ -141,12 +154,19 @@ def competency_model_new_version(*, note: str = "") -> CompetencyModel:
         number = (CompetencyModel.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
         if current is not None:
             CompetencyModel.objects.filter(pk=current.pk).update(is_active=False)
-        new = CompetencyModel.objects.create(version=number, name=current.name if current else "网格员能力素质模型", is_active=True, note=note)
+        new = CompetencyModel.objects.create(
+            version=number, name=current.name if current else "网格员能力素质模型", is_active=True, note=note
+        )
         if current is not None:
             Indicator.objects.bulk_create(
                 Indicator(
-                    model=new, code=i.code, primary_name=i.primary_name, name=i.name, description=i.description,
-                    evidence_methods=i.evidence_methods, order=i.order,
+                    model=new,
+                    code=i.code,
+                    primary_name=i.primary_name,
+                    name=i.name,
+                    description=i.description,
+                    evidence_methods=i.evidence_methods,
+                    order=i.order,
                 )
                 for i in current.indicators.all()
             )
@@ -190,9 +210,7 @@ def question_version_current(*, question: Question) -> QuestionVersion:
                 setattr(latest, name, value)
             latest.save(update_fields=list(content))
             return latest
-        return QuestionVersion.objects.create(
-            question=question, number=(latest.number + 1) if latest else 1, **content
-        )
+        return QuestionVersion.objects.create(question=question, number=(latest.number + 1) if latest else 1, **content)
 
 
 def question_save(*, question: Question | None = None, **content) -> tuple[Question, bool]:
@@ -294,7 +312,10 @@ def questions_import(*, path, quiz_title: str, actor=None) -> QuestionImportSumm
                     QuizQuestion.objects.filter(pk=slot.pk).update(order=order)
         if quiz_created or summary.created or summary.updated or summary.removed or current_order != wanted_order:
             audit_log_record(
-                actor=actor, action=AuditLog.Action.IMPORT, target_type="quiz", target_id=quiz.pk,
+                actor=actor,
+                action=AuditLog.Action.IMPORT,
+                target_type="quiz",
+                target_id=quiz.pk,
                 detail={"created": summary.created, "updated": summary.updated, "removed": summary.removed},
             )
     return summary
@@ -394,10 +415,14 @@ def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None,
                     originals = list(version.options)
                     shuffled = originals[:]
                     rng.shuffle(shuffled)
-                    option_map = dict(zip(originals, shuffled))  # shown letter → own letter
+                    option_map = dict(zip(originals, shuffled, strict=True))  # shown letter → own letter
                 frozen.append((question, version, option_map))
             attempt = Attempt.objects.create(
-                quiz=quiz, worker=worker, number=used + 1, started_at=now, deadline=_deadline_for(quiz, now),
+                quiz=quiz,
+                worker=worker,
+                number=used + 1,
+                started_at=now,
+                deadline=_deadline_for(quiz, now),
                 max_score=sum((version.points for _, version, _ in frozen), Decimal(0)),
             )
             Answer.objects.bulk_create(
@@ -409,7 +434,7 @@ def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None,
         # A simultaneous start won the race on the one-open-attempt constraint: use its attempt.
         winner = Attempt.objects.filter(quiz=quiz, worker=worker, state=AttemptState.IN_PROGRESS).first()
         if winner is None:
-            raise AttemptRefused("已达到本测验允许的作答次数")
+            raise AttemptRefused("已达到本测验允许的作答次数") from None
         return winner
 
 
@@ -426,8 +451,14 @@ def answer_save(*, answer: Answer, response, flagged: bool | None = None, now: d
     attempt = answer.attempt
     version = answer.version
     target = selectors.AutosaveTarget(
-        answer_id=answer.pk, attempt_id=attempt.pk, state=attempt.state, deadline=attempt.deadline,
-        qtype=version.qtype, options=version.options, answer_key=version.answer, option_map=answer.option_map,
+        answer_id=answer.pk,
+        attempt_id=attempt.pk,
+        state=attempt.state,
+        deadline=attempt.deadline,
+        qtype=version.qtype,
+        options=version.options,
+        answer_key=version.answer,
+        option_map=answer.option_map,
     )
     answer_autosave(target=target, response=response, flagged=flagged, now=now)
     answer.response = target.response
@@ -437,8 +468,9 @@ def answer_save(*, answer: Answer, response, flagged: bool | None = None, now: d
     return answer
 
 
-def answer_autosave(*, target: selectors.AutosaveTarget, response, flagged: bool | None = None,
-                    now: dt.datetime | None = None) -> selectors.AutosaveTarget:
+def answer_autosave(
+    *, target: selectors.AutosaveTarget, response, flagged: bool | None = None, now: dt.datetime | None = None
+) -> selectors.AutosaveTarget:
     """Store one response of an open attempt.
 
     Refused with AttemptClosed once submitted or past the server's deadline; a response of the
@@ -509,7 +541,10 @@ def _grade_auto(attempt: Attempt) -> bool:
         if version.qtype in (QuestionType.SINGLE, QuestionType.MULTI) and isinstance(response, str):
             response = to_original_letters(response, answer.option_map)
         score = score_response(
-            qtype=version.qtype, answer=version.answer, points=version.points, response=response,
+            qtype=version.qtype,
+            answer=version.answer,
+            points=version.points,
+            response=response,
             partial_credit=attempt.quiz.multi_partial_credit,
         )
         if answer.score != score:
@@ -565,9 +600,7 @@ def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bo
 def attempts_close_overdue(*, now: dt.datetime | None = None) -> int:
     """Submit every open attempt past its deadline, grading what was saved (run by Celery beat)."""
     now = now or timezone.now()
-    ids = list(
-        Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lt=now).values_list("pk", flat=True)
-    )
+    ids = list(Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lt=now).values_list("pk", flat=True))
     for attempt in Attempt.objects.filter(pk__in=ids):
         attempt_submit(attempt=attempt, now=now, auto=True)
     return len(ids)
@@ -581,7 +614,7 @@ def answer_mark(*, answer: Answer, marker, score, comment: str = "", now: dt.dat
     try:
         score = Decimal(str(score))
     except Exception:
-        raise MarkingRefused("得分应为数字")
+        raise MarkingRefused("得分应为数字") from None
     if not score.is_finite() or score < 0 or score > answer.version.points:
         raise MarkingRefused(f"得分应在 0 到 {plain(answer.version.points)} 之间")
     if score != score.quantize(Decimal("0.01")):
@@ -615,13 +648,17 @@ def quiz_results_export(*, actor, quiz: Quiz, target, progress=None, record_audi
     """
     from openpyxl import Workbook
 
-    attempts = selectors.quiz_attempts_visible(actor, quiz).select_related("worker__org_unit").order_by(
-        "worker__org_unit__path", "worker__employee_no", "number"
+    attempts = (
+        selectors.quiz_attempts_visible(actor, quiz)
+        .select_related("worker__org_unit")
+        .order_by("worker__org_unit__path", "worker__employee_no", "number")
     )
     total = attempts.count() if progress is not None else 0
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("成绩")
-    sheet.append(["工号", "姓名", "所属网格", "第几次", "状态", "开始时间", "提交时间", "得分", "满分", "得分率(%)", "是否通过"])
+    sheet.append(
+        ["工号", "姓名", "所属网格", "第几次", "状态", "开始时间", "提交时间", "得分", "满分", "得分率(%)", "是否通过"]
+    )
     count = 0
     for attempt in attempts.iterator(chunk_size=500):
         local = lambda value: timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""  # noqa: E731
@@ -647,14 +684,34 @@ def quiz_results_export(*, actor, quiz: Quiz, target, progress=None, record_audi
     if progress is not None:
         progress(count, count)
     (record_audit or audit_log_record)(
-        actor=actor, action=AuditLog.Action.EXPORT, target_type="quiz_results", target_id=quiz.pk, detail={"rows": count}
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        target_type="quiz_results",
+        target_id=quiz.pk,
+        detail={"rows": count},
     )
     return count
 
 
 __all__ = [
-    "AnswerShapeError", "AttemptClosed", "AttemptRefused", "MarkingRefused", "answer_flag", "answer_mark",
-    "answer_save", "attempt_start", "attempt_submit", "attempts_close_overdue", "competency_model_new_version",
-    "answer_autosave", "evidence_record", "evidence_record_many", "question_save", "question_version_current", "questions_import", "quiz_export_bank",
-    "quiz_results_export", "shown_options",
+    "AnswerShapeError",
+    "AttemptClosed",
+    "AttemptRefused",
+    "MarkingRefused",
+    "answer_flag",
+    "answer_mark",
+    "answer_save",
+    "attempt_start",
+    "attempt_submit",
+    "attempts_close_overdue",
+    "competency_model_new_version",
+    "answer_autosave",
+    "evidence_record",
+    "evidence_record_many",
+    "question_save",
+    "question_version_current",
+    "questions_import",
+    "quiz_export_bank",
+    "quiz_results_export",
+    "shown_options",
 ]

@@ -15,7 +15,7 @@ from assessments import selectors, services
 from assessments.api import question_payload, time_left
 from assessments.exports import QUIZ_RESULTS
 from assessments.forms import MarkForm
-from assessments.models import AttemptState, Quiz, QuestionType
+from assessments.models import AttemptState, QuestionType, Quiz
 from assessments.scoring import is_answered, split_blanks
 from lms.access import worker_of
 from lms.pii import mask_name
@@ -88,7 +88,7 @@ def _clock(seconds: int | None) -> str:
 def _take_items(attempt, answers, show_answers: bool):
     reviews = _review_items(attempt, answers, True) if show_answers else [None] * len(answers)
     items = []
-    for answer, review in zip(answers, reviews):
+    for answer, review in zip(answers, reviews, strict=True):
         data = question_payload(answer, with_response=True)
         response = answer.response
         if answer.version.qtype == QuestionType.BLANK:
@@ -184,12 +184,19 @@ def mark_answer(request, answer_id: int):
     answer = selectors.markable_answer(request.user, answer_id)
     if answer is None:
         raise Http404("未找到或无权批阅")
-    form = MarkForm(request.POST or None, max_points=answer.version.points,
-                    initial={"score": answer.score, "comment": answer.comment})
+    form = MarkForm(
+        request.POST or None,
+        max_points=answer.version.points,
+        initial={"score": answer.score, "comment": answer.comment},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_mark(answer=answer, marker=request.user, score=form.cleaned_data["score"],
-                                 comment=form.cleaned_data["comment"])
+            services.answer_mark(
+                answer=answer,
+                marker=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
         except services.MarkingRefused as refused:
             form.add_error("score", str(refused))
         else:
@@ -237,7 +244,9 @@ def quiz_results(request, pk: int):
 def quiz_results_xlsx(request, pk: int):
     """Starts the export as a background job (lms.exports) and shows its progress page."""
     quiz = _results_quiz(request, pk)
-    job = export_job_start(user=request.user, kind=QUIZ_RESULTS, params={"quiz": quiz.pk}, title=f"{quiz.title} · 成绩（Excel）")
+    job = export_job_start(
+        user=request.user, kind=QUIZ_RESULTS, params={"quiz": quiz.pk}, title=f"{quiz.title} · 成绩（Excel）"
+    )
     return redirect("export_job", pk=job.pk)
 
 

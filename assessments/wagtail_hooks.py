@@ -17,7 +17,7 @@ class QuestionViewSet(SnippetViewSet):
     panels = [
         FieldRowPanel([FieldPanel("qtype"), FieldPanel("difficulty"), FieldPanel("points")]),
         FieldPanel("stem"),
-        FieldPanel("options", help_text="JSON，例如 {\"A\": \"选项一\", \"B\": \"选项二\"}；判断、填空、简答留空 {}"),
+        FieldPanel("options", help_text='JSON，例如 {"A": "选项一", "B": "选项二"}；判断、填空、简答留空 {}'),
         FieldPanel("answer", help_text="单选 B；多选 ACD；判断 对/错；填空每空用 ; 分隔，同一空的多个答案用 | 分隔"),
         FieldPanel("explanation"),
         FieldRowPanel([FieldPanel("indicator_code"), FieldPanel("category")]),
@@ -35,14 +35,22 @@ class QuizViewSet(SnippetViewSet):
         FieldPanel("title"),
         FieldPanel("description"),
         MultiFieldPanel(
-            [FieldPanel("is_draft"), FieldPanel("audience"), FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
+            [
+                FieldPanel("is_draft"),
+                FieldPanel("audience"),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            ],
             heading="开放",
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("attempts_allowed"), FieldPanel("pass_mark_percent")]),
+                FieldRowPanel(
+                    [FieldPanel("time_limit_minutes"), FieldPanel("attempts_allowed"), FieldPanel("pass_mark_percent")]
+                ),
                 FieldRowPanel([FieldPanel("grading_method"), FieldPanel("multi_partial_credit")]),
-                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options"), FieldPanel("max_questions")]),
+                FieldRowPanel(
+                    [FieldPanel("shuffle_questions"), FieldPanel("shuffle_options"), FieldPanel("max_questions")]
+                ),
                 FieldPanel("paper_mode"),
                 FieldRowPanel([FieldPanel("review_score"), FieldPanel("review_answers")]),
             ],
@@ -50,8 +58,15 @@ class QuizViewSet(SnippetViewSet):
         ),
         InlinePanel("slots", label="固定试题", panels=[FieldPanel("question"), FieldPanel("order")]),
         InlinePanel(
-            "draw_rules", label="随机抽题",
-            panels=[FieldPanel("count"), FieldPanel("category"), FieldPanel("difficulty"), FieldPanel("indicator_code"), FieldPanel("order")],
+            "draw_rules",
+            label="随机抽题",
+            panels=[
+                FieldPanel("count"),
+                FieldPanel("category"),
+                FieldPanel("difficulty"),
+                FieldPanel("indicator_code"),
+                FieldPanel("order"),
+            ],
         ),
         FieldPanel("markers"),
     ]
@@ -66,9 +81,15 @@ class CompetencyModelViewSet(SnippetViewSet):
         FieldRowPanel([FieldPanel("name"), FieldPanel("version"), FieldPanel("is_active")]),
         FieldPanel("note"),
         InlinePanel(
-            "indicators", label="二级指标",
-            panels=[FieldRowPanel([FieldPanel("code"), FieldPanel("primary_name"), FieldPanel("name"), FieldPanel("order")]),
-                    FieldPanel("description"), FieldPanel("evidence_methods")],
+            "indicators",
+            label="二级指标",
+            panels=[
+                FieldRowPanel(
+                    [FieldPanel("code"), FieldPanel("primary_name"), FieldPanel("name"), FieldPanel("order")]
+                ),
+                FieldPanel("description"),
+                FieldPanel("evidence_methods"),
+            ],
         ),
     ]
 

@@ -8,9 +8,8 @@ class CasebankConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms.hooks import register_home_section
-
         from casebank.views import home_section
+        from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
         _register_ranked_models()
@@ -29,6 +28,10 @@ def _register_ranked_models():
     from casebank.models import CasePage, Faq
     from casebank.search.postings import live_public_pages, register_ranked_model
 
-    register_ranked_model(CasePage, document=CasePage.search_document,
-                          sort_key=lambda page: page.case_date.toordinal(), listed=live_public_pages)
+    register_ranked_model(
+        CasePage,
+        document=CasePage.search_document,
+        sort_key=lambda page: page.case_date.toordinal(),
+        listed=live_public_pages,
+    )
     register_ranked_model(Faq, document=Faq.search_document)

@@ -20,21 +20,39 @@ def load(stdout=None, *, with_compilation: bool = True) -> None:
     categories = {c.name: c for c in CaseCategory.objects.all()}
     created = 0
     for title, category, problem, handling, lessons, feedback, tags, codes, day in CASES:
-        _, changed = services.case_publish(data=services.CaseData(
-            title=title, category=categories[category], problem=problem, handling=handling, lessons=lessons,
-            feedback=feedback, tags=[t for t in tags.split(";") if t], indicator_codes=[c for c in codes.split(";") if c],
-            case_date=dt.date.fromisoformat(day)))
+        _, changed = services.case_publish(
+            data=services.CaseData(
+                title=title,
+                category=categories[category],
+                problem=problem,
+                handling=handling,
+                lessons=lessons,
+                feedback=feedback,
+                tags=[t for t in tags.split(";") if t],
+                indicator_codes=[c for c in codes.split(";") if c],
+                case_date=dt.date.fromisoformat(day),
+            )
+        )
         created += changed
     for order, (category, question, answer) in enumerate(FAQS, start=1):
         services.faq_save(question=question, answer=answer, category=categories[category], order=order)
     library = services.drill_library_ensure()
     judges = list(get_user_model().objects.filter(username__in=["pw001", "pw002"]))
     for drill in DRILLS:
-        services.drill_publish(parent=library, title=drill["title"], slug=drill["slug"], summary=drill["summary"],
-                                      steps=drill["steps"], indicator_codes=drill["indicators"], judges=judges)
+        services.drill_publish(
+            parent=library,
+            title=drill["title"],
+            slug=drill["slug"],
+            summary=drill["summary"],
+            steps=drill["steps"],
+            indicator_codes=drill["indicators"],
+            judges=judges,
+        )
     # last month's 《网格员工作案例汇编》, so the library lists one for download
     month = services.previous_month()
     if with_compilation and not CaseCompilation.objects.filter(month=month).exists():
         services.compilation_render(month=month)
     if stdout is not None:
-        stdout.write(f"案例库：{len(CASES)} 个案例（本次写入 {created} 个）、{len(FAQS)} 条常见问题、{len(DRILLS)} 个情景演练")
+        stdout.write(
+            f"案例库：{len(CASES)} 个案例（本次写入 {created} 个）、{len(FAQS)} 条常见问题、{len(DRILLS)} 个情景演练"
+        )

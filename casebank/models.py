@@ -22,8 +22,18 @@ from lms.models import Worker
 # --- managed list of categories -------------------------------------------------------------------
 
 DEFAULT_CATEGORIES = [
-    "高空抛物", "邻里纠纷", "家庭矛盾", "困难帮扶", "噪音扰民", "燃气安全",
-    "独居老人", "传销线索", "环境卫生", "政策咨询", "消防安全", "矛盾调解",
+    "高空抛物",
+    "邻里纠纷",
+    "家庭矛盾",
+    "困难帮扶",
+    "噪音扰民",
+    "燃气安全",
+    "独居老人",
+    "传销线索",
+    "环境卫生",
+    "政策咨询",
+    "消防安全",
+    "矛盾调解",
 ]
 
 
@@ -129,7 +139,9 @@ class CasePage(LoginRequiredMixin, Page):
 
     def search_document(self) -> tuple[str, str]:
         """(title, body) the case search scores: the four sections, tags and category."""
-        body = " ".join([self.problem, self.handling, self.lessons, self.feedback, self.tag_text(), self.category_name()])
+        body = " ".join(
+            [self.problem, self.handling, self.lessons, self.feedback, self.tag_text(), self.category_name()]
+        )
         return self.title, body
 
     def get_context(self, request, *args, **kwargs):
@@ -208,7 +220,9 @@ class StepBlock(blocks.StructBlock):
     )
     rubric = blocks.TextBlock(label=_("评分标准"), required=False)
     max_points = blocks.IntegerBlock(label=_("作答满分"), required=False, min_value=1)
-    next_key = blocks.CharBlock(label=_("作答后下一步编号"), required=False, help_text=_("仅文字作答步骤；留空表示结束"))
+    next_key = blocks.CharBlock(
+        label=_("作答后下一步编号"), required=False, help_text=_("仅文字作答步骤；留空表示结束")
+    )
 
     class Meta:
         icon = "list-ol"
@@ -236,7 +250,10 @@ class DrillPage(LoginRequiredMixin, Page):
     )
     steps = StreamField([("step", StepBlock())], verbose_name=_("步骤"), use_json_field=True)
     judges = ParentalManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("评委"), blank=True, related_name="judged_drills",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评委"),
+        blank=True,
+        related_name="judged_drills",
         help_text=_("为文字作答打分的评委；不选则由培训管理员在其辖区内评分"),
     )
 
@@ -261,7 +278,7 @@ class DrillPage(LoginRequiredMixin, Page):
         try:
             drill_graph_check(graph_from_stream(self.steps))
         except DrillGraphError as error:
-            raise ValidationError({"steps": ValidationError(str(error))})
+            raise ValidationError({"steps": ValidationError(str(error))}) from None
 
     def get_context(self, request, *args, **kwargs):
         from casebank import selectors
@@ -280,7 +297,9 @@ class DrillAttemptState(models.TextChoices):
 class DrillAttempt(models.Model):
     drill = models.ForeignKey(DrillPage, verbose_name=_("演练"), on_delete=models.CASCADE, related_name="attempts")
     worker = models.ForeignKey(Worker, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="drill_attempts")
-    state = models.CharField(_("状态"), max_length=20, choices=DrillAttemptState.choices, default=DrillAttemptState.IN_PROGRESS)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=DrillAttemptState.choices, default=DrillAttemptState.IN_PROGRESS
+    )
     current_key = models.CharField(_("当前步骤"), max_length=30, blank=True)
     score = models.DecimalField(_("得分（百分制）"), max_digits=5, decimal_places=2, null=True, blank=True)
     points = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, default=0)
@@ -312,8 +331,14 @@ class DrillAttemptStep(models.Model):
     response = models.TextField(_("作答"), blank=True)
     rubric = models.TextField(_("评分标准"), blank=True)
     max_points = models.DecimalField(_("作答满分"), max_digits=6, decimal_places=2, null=True, blank=True)
-    judge = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评委"), on_delete=models.SET_NULL,
-                              null=True, blank=True, related_name="+")
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评委"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     expert_comment = models.TextField(_("专家点评"), blank=True)
     judged_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
 

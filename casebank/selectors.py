@@ -55,7 +55,7 @@ def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tu
     if positions:
         first = min(p for p, _ in positions)
         start = max(0, first - length // 4)
-    plain = text[start:start + length]
+    plain = text[start : start + length]
     if start > 0:
         plain = "…" + plain
     if start + length < len(text):
@@ -70,8 +70,9 @@ def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tu
     return plain, mark_safe(html)
 
 
-def _ranked(terms: list[str], listed: QuerySet, limit: int, *, filters: QuerySet | None = None,
-            sort_key=None) -> tuple[int, list[tuple[object, float]]]:
+def _ranked(
+    terms: list[str], listed: QuerySet, limit: int, *, filters: QuerySet | None = None, sort_key=None
+) -> tuple[int, list[tuple[object, float]]]:
     """(number of matches, best `limit` objects with their scores) for any of `terms`, among the
     `listed` objects (what readers may find) that are also in `filters` if given.
 
@@ -116,13 +117,27 @@ def search_cases(query: str, *, category: str = "", indicator: str = "", limit: 
         filters = CasePage.objects.filter(category__name=category)
     if indicator:
         filters = (filters if filters is not None else CasePage.objects.all()).filter(indicators__code=indicator)
-    count, ranked = _ranked(terms, live_cases().select_related("category"), _limit(limit, 20), filters=filters,
-                            sort_key=lambda page: page.case_date.toordinal())
+    count, ranked = _ranked(
+        terms,
+        live_cases().select_related("category"),
+        _limit(limit, 20),
+        filters=filters,
+        sort_key=lambda page: page.case_date.toordinal(),
+    )
     hits = []
     for page, score in ranked:
         plain, html = snippet_for(terms, " ".join([page.problem, page.handling, page.lessons, page.feedback]))
-        hits.append(Hit(id=page.pk, title=page.title, url=page.url or "", snippet=plain, snippet_html=html,
-                        score=score, obj=page))
+        hits.append(
+            Hit(
+                id=page.pk,
+                title=page.title,
+                url=page.url or "",
+                snippet=plain,
+                snippet_html=html,
+                score=score,
+                obj=page,
+            )
+        )
     return count, hits
 
 
@@ -151,8 +166,11 @@ def case_search_page_context(request) -> dict:
     category = request.GET.get("category", "").strip()
     indicator = request.GET.get("indicator", "").strip()
     context = {
-        "query": query, "category": category, "indicator": indicator,
-        "categories": categories(), "indicators": active_indicators(),
+        "query": query,
+        "category": category,
+        "indicator": indicator,
+        "categories": categories(),
+        "indicators": active_indicators(),
         "too_long": len(query) > MAX_QUERY_LENGTH,
         "compilations": CaseCompilation.objects.all()[:12],
     }
@@ -178,8 +196,12 @@ def faqs_by_category(category: str = "") -> QuerySet[Faq]:
 def cases_of_month(month: dt.date) -> QuerySet[CasePage]:
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
-    return live_cases().filter(case_date__gte=start, case_date__lt=end).select_related("category").order_by(
-        "category__order", "case_date", "pk")
+    return (
+        live_cases()
+        .filter(case_date__gte=start, case_date__lt=end)
+        .select_related("category")
+        .order_by("category__order", "case_date", "pk")
+    )
 
 
 # --- drills ---------------------------------------------------------------------------------------
@@ -235,7 +257,9 @@ def judge_queue(user) -> QuerySet[DrillAttemptStep]:
         return pending.order_by("attempt__finished_at", "pk")
     allowed = Q(pk__in=[])
     if roles.has_role(user, roles.TRAINER):
-        allowed |= Q(pk__in=scope_queryset(user, DrillAttemptStep.objects.all(), worker_path="attempt__worker").values("pk"))
+        allowed |= Q(
+            pk__in=scope_queryset(user, DrillAttemptStep.objects.all(), worker_path="attempt__worker").values("pk")
+        )
     if roles.has_role(user, roles.JUDGE):
         allowed |= Q(attempt__drill__judges=user)
     qs = pending.filter(allowed)

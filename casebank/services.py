@@ -59,18 +59,19 @@ def ranking_index_ensure() -> None:
     database that had cases before the index existed. Incremental updates keep it current after."""
     from casebank.search import postings
 
-    for model, objects in ((CasePage, CasePage.objects.live().select_related("category").prefetch_related("tags")),
-                           (Faq, Faq.objects.select_related("category"))):
+    for model, objects in (
+        (CasePage, CasePage.objects.live().select_related("category").prefetch_related("tags")),
+        (Faq, Faq.objects.select_related("category")),
+    ):
         if postings.is_empty(model) and objects.exists():
             pks = list(objects.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), 1000):
-                postings.index_objects(model, objects.filter(pk__in=pks[start:start + 1000]))
+                postings.index_objects(model, objects.filter(pk__in=pks[start : start + 1000]))
 
 
 def _trainer_permissions_ensure(libraries) -> None:
     from django.contrib.auth.models import Permission
-    from wagtail.models import GroupPagePermission, Task, Workflow, WorkflowPage, WorkflowTask
-    from wagtail.models import GroupApprovalTask
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Task, Workflow, WorkflowPage, WorkflowTask
 
     from lms import roles
     from lms.services import role_groups_ensure
@@ -96,8 +97,9 @@ def _trainer_permissions_ensure(libraries) -> None:
 
 
 def _home_page():
-    from lms.models import HomePage
     from wagtail.models import Page
+
+    from lms.models import HomePage
 
     home = HomePage.objects.first()
     if home is not None:
@@ -112,8 +114,11 @@ def case_library_ensure() -> CaseIndexPage | None:
         home = _home_page()
         if home is None:
             return None
-        library = home.add_child(instance=CaseIndexPage(
-            title="案例库", slug="cases", intro="网格员工作中的典型案例：问题、处置、经验与群众反馈。"))
+        library = home.add_child(
+            instance=CaseIndexPage(
+                title="案例库", slug="cases", intro="网格员工作中的典型案例：问题、处置、经验与群众反馈。"
+            )
+        )
     return library
 
 
@@ -123,8 +128,11 @@ def drill_library_ensure() -> DrillIndexPage | None:
         home = _home_page()
         if home is None:
             return None
-        library = home.add_child(instance=DrillIndexPage(
-            title="情景模拟", slug="drills", intro="在手机上按情景一步步作出选择，结束时自动评分。"))
+        library = home.add_child(
+            instance=DrillIndexPage(
+                title="情景模拟", slug="drills", intro="在手机上按情景一步步作出选择，结束时自动评分。"
+            )
+        )
     return library
 
 
@@ -154,8 +162,17 @@ def _unique_slug(library, title: str, day: dt.date) -> str:
 
 
 def _case_content(page: CasePage) -> tuple:
-    return (page.title, page.category_id, page.problem, page.handling, page.lessons, page.feedback,
-            sorted(t.name for t in page.tags.all()), sorted(page.indicators.values_list("code", flat=True)), page.case_date)
+    return (
+        page.title,
+        page.category_id,
+        page.problem,
+        page.handling,
+        page.lessons,
+        page.feedback,
+        sorted(t.name for t in page.tags.all()),
+        sorted(page.indicators.values_list("code", flat=True)),
+        page.case_date,
+    )
 
 
 def case_publish(*, data: CaseData, user=None) -> tuple[CasePage, bool]:
@@ -166,14 +183,31 @@ def case_publish(*, data: CaseData, user=None) -> tuple[CasePage, bool]:
         library = case_library_ensure()
         indicators = list(active_indicators().filter(code__in=data.indicator_codes))
         page = CasePage.objects.filter(title=data.title, case_date=data.case_date).first()
-        wanted = (data.title, data.category.pk, data.problem, data.handling, data.lessons, data.feedback,
-                  sorted(data.tags), sorted(i.code for i in indicators), data.case_date)
+        wanted = (
+            data.title,
+            data.category.pk,
+            data.problem,
+            data.handling,
+            data.lessons,
+            data.feedback,
+            sorted(data.tags),
+            sorted(i.code for i in indicators),
+            data.case_date,
+        )
         if page is not None and page.live and _case_content(page) == wanted:
             return page, False
         if page is None:
-            page = CasePage(title=data.title, slug=_unique_slug(library, data.title, data.case_date),
-                            case_date=data.case_date, category=data.category, problem=data.problem,
-                            handling=data.handling, lessons=data.lessons, feedback=data.feedback, owner=user)
+            page = CasePage(
+                title=data.title,
+                slug=_unique_slug(library, data.title, data.case_date),
+                case_date=data.case_date,
+                category=data.category,
+                problem=data.problem,
+                handling=data.handling,
+                lessons=data.lessons,
+                feedback=data.feedback,
+                owner=user,
+            )
             page.tags.set(data.tags)
             page.indicators.set(indicators)
             library.add_child(instance=page)
@@ -217,8 +251,11 @@ def cases_validate(*, rows) -> list[CaseData]:
             reasons.append("标题过长（最多 255 字）")
         category = categories.get(row.get("类别"))
         if category is None:
-            reasons.append(f"类别“{row.get('类别')}”不在类别列表中（请先在后台“案例类别”中添加）"
-                           if row.get("类别") else "类别不能为空")
+            reasons.append(
+                f"类别“{row.get('类别')}”不在类别列表中（请先在后台“案例类别”中添加）"
+                if row.get("类别")
+                else "类别不能为空"
+            )
         for column in ("问题描述", "处置过程"):
             if not row.get(column):
                 reasons.append(f"{column}不能为空")
@@ -243,9 +280,19 @@ def cases_validate(*, rows) -> list[CaseData]:
             for reason in reasons:
                 errors.add(row.number, reason)
             continue
-        records.append(CaseData(title=title, category=category, problem=row.get("问题描述"), handling=row.get("处置过程"),
-                                lessons=row.get("经验教训"), feedback=row.get("群众反馈"), tags=tags,
-                                indicator_codes=wanted_codes, case_date=day))
+        records.append(
+            CaseData(
+                title=title,
+                category=category,
+                problem=row.get("问题描述"),
+                handling=row.get("处置过程"),
+                lessons=row.get("经验教训"),
+                feedback=row.get("群众反馈"),
+                tags=tags,
+                indicator_codes=wanted_codes,
+                case_date=day,
+            )
+        )
     if errors:
         raise ImportRejected(errors)
     return records
@@ -288,8 +335,17 @@ def faq_save(*, question: str, answer: str, category: CaseCategory, order: int =
 # --- drills ---------------------------------------------------------------------------------------
 
 
-def drill_publish(*, parent: DrillIndexPage, title: str, slug: str, summary: str, steps: list[dict],
-                  indicator_codes: list[str], judges=None, user=None) -> DrillPage:
+def drill_publish(
+    *,
+    parent: DrillIndexPage,
+    title: str,
+    slug: str,
+    summary: str,
+    steps: list[dict],
+    indicator_codes: list[str],
+    judges=None,
+    user=None,
+) -> DrillPage:
     """Create or update a drill from plain step dicts; refuses a graph that fails the check."""
     from assessments.selectors import active_indicators
 
@@ -319,14 +375,18 @@ def drill_attempt_start(*, drill: DrillPage, worker) -> DrillAttempt:
     try:
         drill_graph_check(graph)
     except DrillGraphError as error:
-        raise DrillRefused(f"该演练暂不可用：{error}")
+        raise DrillRefused(f"该演练暂不可用：{error}") from None
     with transaction.atomic():
-        attempt = (DrillAttempt.objects.select_for_update()
-                   .filter(drill=drill, worker=worker, state=DrillAttemptState.IN_PROGRESS).first())
+        attempt = (
+            DrillAttempt.objects.select_for_update()
+            .filter(drill=drill, worker=worker, state=DrillAttemptState.IN_PROGRESS)
+            .first()
+        )
         if attempt is not None:
             return attempt
-        return DrillAttempt.objects.create(drill=drill, worker=worker, current_key=graph.start.key,
-                                           max_points=drill_max_points(graph))
+        return DrillAttempt.objects.create(
+            drill=drill, worker=worker, current_key=graph.start.key, max_points=drill_max_points(graph)
+        )
 
 
 def _locked_step(attempt: DrillAttempt, step_key: str):
@@ -351,8 +411,13 @@ def drill_attempt_choose(*, attempt: DrillAttempt, step_key: str, choice_index: 
             raise DrillRefused("请选择一个选项")
         choice = step.choices[choice_index]
         taken = DrillAttemptStep.objects.create(
-            attempt=attempt, position=position, step_key=step.key, situation=step.situation, choice_index=choice_index,
-            choice_label=choice.label[:300], points=Decimal(0) if visited_before else Decimal(choice.points),
+            attempt=attempt,
+            position=position,
+            step_key=step.key,
+            situation=step.situation,
+            choice_index=choice_index,
+            choice_label=choice.label[:300],
+            points=Decimal(0) if visited_before else Decimal(choice.points),
             feedback=choice.feedback,
         )
         _advance(attempt, choice.next_key)
@@ -369,8 +434,13 @@ def drill_attempt_respond(*, attempt: DrillAttempt, step_key: str, text: str) ->
         if not step.is_response:
             raise DrillRefused("此步骤需要选择选项")
         taken = DrillAttemptStep.objects.create(
-            attempt=attempt, position=position, step_key=step.key, situation=step.situation, response=text[:5000],
-            rubric=step.rubric, max_points=Decimal(step.max_points or 0),
+            attempt=attempt,
+            position=position,
+            step_key=step.key,
+            situation=step.situation,
+            response=text[:5000],
+            rubric=step.rubric,
+            max_points=Decimal(step.max_points or 0),
         )
         _advance(attempt, step.next_key)
         return taken
@@ -397,8 +467,12 @@ def _notify_judges(attempt: DrillAttempt) -> None:
     from django.urls import reverse
 
     for judge in attempt.drill.judges.all():
-        notification_send(recipient=judge, title=f"有新的演练作答待评分：{attempt.drill.title}",
-                          url=reverse("casebank:judge_queue"), dedupe_key=f"drill-review-{attempt.pk}-{judge.pk}")
+        notification_send(
+            recipient=judge,
+            title=f"有新的演练作答待评分：{attempt.drill.title}",
+            url=reverse("casebank:judge_queue"),
+            dedupe_key=f"drill-review-{attempt.pk}-{judge.pk}",
+        )
 
 
 def _complete(attempt: DrillAttempt) -> None:
@@ -436,8 +510,12 @@ def drill_response_judge(*, step: DrillAttemptStep, judge, points, comment: str)
         attempt = DrillAttempt.objects.select_for_update().get(pk=step.attempt_id)
         if not attempt.steps.filter(max_points__isnull=False, judged_at__isnull=True).exists():
             _complete(attempt)
-            notification_send(recipient=attempt.worker.user, title=f"演练“{attempt.drill.title}”已评分：{attempt.score}分",
-                              url=attempt.drill.url or "", dedupe_key=f"drill-done-{attempt.pk}")
+            notification_send(
+                recipient=attempt.worker.user,
+                title=f"演练“{attempt.drill.title}”已评分：{attempt.score}分",
+                url=attempt.drill.url or "",
+                dedupe_key=f"drill-done-{attempt.pk}",
+            )
         return step
 
 

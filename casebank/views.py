@@ -73,7 +73,7 @@ def drill_step(request, attempt_id: int):
             try:
                 index = int(request.POST.get("choice", ""))
             except ValueError:
-                raise services.DrillRefused("请选择一个选项")
+                raise services.DrillRefused("请选择一个选项") from None
             taken = services.drill_attempt_choose(attempt=attempt, step_key=step_key, choice_index=index)
             if taken.feedback:
                 messages.info(request, taken.feedback)
@@ -106,8 +106,12 @@ def judge_step(request, step_id: int):
     error = ""
     if request.method == "POST":
         try:
-            services.drill_response_judge(step=step, judge=request.user, points=request.POST.get("points", ""),
-                                          comment=request.POST.get("comment", ""))
+            services.drill_response_judge(
+                step=step,
+                judge=request.user,
+                points=request.POST.get("points", ""),
+                comment=request.POST.get("comment", ""),
+            )
             messages.success(request, "评分已保存")
             return redirect("casebank:judge_queue")
         except services.JudgingRefused as refused:
@@ -122,7 +126,9 @@ def compilation_download(request, pk: int):
     compilation = get_object_or_404(CaseCompilation, pk=pk)
     if not compilation.file:
         raise Http404
-    return FileResponse(compilation.file.open("rb"), as_attachment=True,
-                        filename=f"网格员工作案例汇编-{compilation.month:%Y-%m}.pdf", content_type="application/pdf")
-
-
+    return FileResponse(
+        compilation.file.open("rb"),
+        as_attachment=True,
+        filename=f"网格员工作案例汇编-{compilation.month:%Y-%m}.pdf",
+        content_type="application/pdf",
+    )

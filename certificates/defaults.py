@@ -20,12 +20,21 @@ RATES_FROM = dt.date(2020, 1, 1)
 def ensure_default_types(CertificateType, AllowanceRate) -> None:
     """Create the default types and rates that are missing (takes model classes: the data migration
     passes its historical models)."""
-    for order, (code, name, family, family_name, level, months, platform, counts, issuer, amount) in enumerate(DEFAULT_TYPES):
+    for order, (code, name, family, family_name, level, months, platform, counts, issuer, amount) in enumerate(
+        DEFAULT_TYPES
+    ):
         ctype, _ = CertificateType.objects.get_or_create(
             code=code,
             defaults=dict(
-                name=name, family=family, family_name=family_name, level=level, validity_months=months,
-                platform_issued=platform, counts_for_rate=counts, default_issuer=issuer, sort_order=order,
+                name=name,
+                family=family,
+                family_name=family_name,
+                level=level,
+                validity_months=months,
+                platform_issued=platform,
+                counts_for_rate=counts,
+                default_issuer=issuer,
+                sort_order=order,
             ),
         )
         if amount is not None and not AllowanceRate.objects.filter(certificate_type=ctype).exists():

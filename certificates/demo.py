@@ -61,8 +61,12 @@ def load(stdout) -> None:
         serial += 1
         family = code.split("-")[0]
         return certificate_record_external(
-            worker=worker, type_code=code, serial_no=f"LJ-{code}-{issued_on:%Y}{serial:04d}", issued_on=issued_on,
-            valid_until=valid_until, issuer=ISSUERS.get(family, "临江市人力资源和社会保障局"),
+            worker=worker,
+            type_code=code,
+            serial_no=f"LJ-{code}-{issued_on:%Y}{serial:04d}",
+            issued_on=issued_on,
+            valid_until=valid_until,
+            issuer=ISSUERS.get(family, "临江市人力资源和社会保障局"),
         )
 
     def some_day(year_from, year_to):
@@ -70,7 +74,7 @@ def load(stdout) -> None:
         day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
         return min(day, today - dt.timedelta(days=40))
 
-    for index, worker in enumerate(holders):
+    for worker in holders:
         roll = rng.random()
         if roll < 0.55:
             first = some_day(2016, 2023)
@@ -94,12 +98,24 @@ def load(stdout) -> None:
     # One expired (应急救援员 past its three years) and one revoked qualification.
     expired = record(workers[2], "ERS", dt.date(2022, 3, 1), dt.date(2025, 2, 28))
     revoked = record(workers[3], "PSY", dt.date(2021, 5, 10))
-    certificate_revoke(certificate=revoked, reason="复核发现证书信息与发证机关记录不符", revoked_on=today - dt.timedelta(days=75))
+    certificate_revoke(
+        certificate=revoked, reason="复核发现证书信息与发证机关记录不符", revoked_on=today - dt.timedelta(days=75)
+    )
 
     for worker in workers[:30]:
-        certificate_issue(worker=worker, type_code="COURSE", issued_on=today - dt.timedelta(days=60), source_label="完成网格员岗前培训全部课程并通过结业测验")
+        certificate_issue(
+            worker=worker,
+            type_code="COURSE",
+            issued_on=today - dt.timedelta(days=60),
+            source_label="完成网格员岗前培训全部课程并通过结业测验",
+        )
     for worker, place in ((workers[0], "一等奖"), (workers[7], "二等奖"), (workers[12], "三等奖")):
-        certificate_issue(worker=worker, type_code="AWARD", issued_on=today - dt.timedelta(days=45), source_label=f"在全市网格员技能比武中荣获{place}")
+        certificate_issue(
+            worker=worker,
+            type_code="AWARD",
+            issued_on=today - dt.timedelta(days=45),
+            source_label=f"在全市网格员技能比武中荣获{place}",
+        )
 
     months = _months_back(today, 12)
     late_fix_target = months[3]
@@ -109,11 +125,22 @@ def load(stdout) -> None:
         allowance_month_compute(month=month)
         if month.month == 12:
             for worker in (workers[5], workers[18], workers[44]):
-                incentive_award(worker=worker, kind=Incentive.Kind.ANNUAL_EXCELLENT, month=month, reason=f"{month.year}年度考核优秀")
+                incentive_award(
+                    worker=worker, kind=Incentive.Kind.ANNUAL_EXCELLENT, month=month, reason=f"{month.year}年度考核优秀"
+                )
         if month == months[6]:
-            incentive_award(worker=workers[0], kind=Incentive.Kind.COMPETITION, month=month, reason="全市网格员技能比武一等奖", amount=2000)
+            incentive_award(
+                worker=workers[0],
+                kind=Incentive.Kind.COMPETITION,
+                month=month,
+                reason="全市网格员技能比武一等奖",
+                amount=2000,
+            )
             allowance_adjustment_add(
-                worker=workers[9], corrects=late_fix_target, month=month, amount=200,
+                worker=workers[9],
+                corrects=late_fix_target,
+                month=month,
+                amount=200,
                 reason="心理咨询师证书补录，补发该月津贴",
             )
         allowance_month_approve(month=month)

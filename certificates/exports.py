@@ -68,21 +68,57 @@ def run_allowances(job, output, progress) -> ExportResult:
         month = selectors.parse_month(job.params.get("month", ""))
     except ValueError as exc:
         raise ExportError(str(exc)) from exc
-    return _run(job, output, progress, name=f"津贴发放表-{month:%Y-%m}", write=lambda out, fmt, root, audit: services.allowances_export(
-        month=month, output=out, fmt=fmt, actor=job.requested_by, root=root, with_incentives=True, progress=progress, record_audit=audit,
-    ))
+    return _run(
+        job,
+        output,
+        progress,
+        name=f"津贴发放表-{month:%Y-%m}",
+        write=lambda out, fmt, root, audit: services.allowances_export(
+            month=month,
+            output=out,
+            fmt=fmt,
+            actor=job.requested_by,
+            root=root,
+            with_incentives=True,
+            progress=progress,
+            record_audit=audit,
+        ),
+    )
 
 
 def run_register(job, output, progress) -> ExportResult:
-    return _run(job, output, progress, name="持证登记表", write=lambda out, fmt, root, audit: services.register_export(
-        output=out, fmt=fmt, actor=job.requested_by, root=root, progress=progress, record_audit=audit,
-    ))
+    return _run(
+        job,
+        output,
+        progress,
+        name="持证登记表",
+        write=lambda out, fmt, root, audit: services.register_export(
+            output=out,
+            fmt=fmt,
+            actor=job.requested_by,
+            root=root,
+            progress=progress,
+            record_audit=audit,
+        ),
+    )
 
 
 def run_incentives(job, output, progress) -> ExportResult:
-    return _run(job, output, progress, name="一次性奖励", write=lambda out, fmt, root, audit: services.incentives_export(
-        output=out, fmt=fmt, year=job.params.get("year"), actor=job.requested_by, root=root, progress=progress, record_audit=audit,
-    ))
+    return _run(
+        job,
+        output,
+        progress,
+        name="一次性奖励",
+        write=lambda out, fmt, root, audit: services.incentives_export(
+            output=out,
+            fmt=fmt,
+            year=job.params.get("year"),
+            actor=job.requested_by,
+            root=root,
+            progress=progress,
+            record_audit=audit,
+        ),
+    )
 
 
 def register() -> None:

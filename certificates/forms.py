@@ -40,9 +40,15 @@ class BulkIssueForm(forms.Form):
         label="证书类型", queryset=CertificateType.objects.filter(platform_issued=True), to_field_name="code"
     )
     issued_on = forms.DateField(label="发证日期", widget=DateInput)
-    source_label = forms.CharField(label="颁发事由（印在证书上）", max_length=200, required=False, help_text="例：完成2026年度网格员岗前培训")
-    employee_nos = forms.CharField(label="工号（每行一个，或用逗号分隔）", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    org_unit = forms.ModelChoiceField(label="或：该组织单元的全部网格员", queryset=OrgUnit.objects.none(), required=False)
+    source_label = forms.CharField(
+        label="颁发事由（印在证书上）", max_length=200, required=False, help_text="例：完成2026年度网格员岗前培训"
+    )
+    employee_nos = forms.CharField(
+        label="工号（每行一个，或用逗号分隔）", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    org_unit = forms.ModelChoiceField(
+        label="或：该组织单元的全部网格员", queryset=OrgUnit.objects.none(), required=False
+    )
 
     def __init__(self, *args, org_units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,5 +82,12 @@ class AdjustmentForm(forms.Form):
 class IncentiveForm(forms.Form):
     employee_no = forms.CharField(label="工号", max_length=32)
     kind = forms.ChoiceField(label="类别", choices=Incentive.Kind.choices)
-    amount = forms.DecimalField(label="金额（元）", max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False, help_text="年度考核优秀留空按 5000 元")
+    amount = forms.DecimalField(
+        label="金额（元）",
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="年度考核优秀留空按 5000 元",
+    )
     reason = forms.CharField(label="事由", max_length=300)

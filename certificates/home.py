@@ -35,6 +35,11 @@ def hr_section(request):
     return {
         "title": "证书与津贴",
         "template": "certificates/_home_hr.html",
-        "context": {"latest": latest, "rate": round(holders * 100 / total, 1) if total else 0, "holders": holders, "total": total},
+        "context": {
+            "latest": latest,
+            "rate": round(holders * 100 / total, 1) if total else 0,
+            "holders": holders,
+            "total": total,
+        },
         "order": 20,
     }

@@ -26,7 +26,9 @@ class CertificateType(models.Model):
     family = models.CharField(_("系列"), max_length=20, blank=True)
     family_name = models.CharField(_("系列名称"), max_length=50, blank=True)
     level = models.PositiveSmallIntegerField(_("级别"), default=0)
-    validity_months = models.PositiveIntegerField(_("有效期（月）"), null=True, blank=True, help_text=_("留空表示长期有效"))
+    validity_months = models.PositiveIntegerField(
+        _("有效期（月）"), null=True, blank=True, help_text=_("留空表示长期有效")
+    )
     platform_issued = models.BooleanField(_("平台颁发"), default=False)
     counts_for_rate = models.BooleanField(_("计入持证率"), default=False)
     default_issuer = models.CharField(_("默认发证机关"), max_length=100, blank=True)
@@ -140,11 +142,21 @@ class Certificate(models.Model):
         "self", verbose_name=_("换发为"), null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
     )
     job = models.ForeignKey(
-        IssuanceJob, verbose_name=_("批量任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates"
+        IssuanceJob,
+        verbose_name=_("批量任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
     )
     pdf_path = models.CharField(_("PDF 文件"), max_length=300, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
@@ -204,7 +216,12 @@ class AllowanceMonth(models.Model):
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -254,11 +271,18 @@ class AllowanceAdjustment(models.Model):
     corrects = models.ForeignKey(
         AllowanceMonth, verbose_name=_("更正月份"), on_delete=models.PROTECT, related_name="corrected_by"
     )
-    worker = models.ForeignKey(Worker, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="allowance_adjustments")
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="allowance_adjustments"
+    )
     amount = models.DecimalField(_("调整金额（元）"), max_digits=12, decimal_places=2)
     reason = models.CharField(_("原因"), max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
@@ -285,7 +309,12 @@ class Incentive(models.Model):
         Certificate, verbose_name=_("相关证书"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 

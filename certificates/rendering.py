@@ -122,7 +122,7 @@ def _stylesheet(batch_font: Path | None = None):
     return _state[key]
 
 
-def batch_font_build(sheets: list["CertificateSheet"], directory: Path) -> Path:
+def batch_font_build(sheets: list[CertificateSheet], directory: Path) -> Path:
     """A font holding only the characters this batch prints, cut from the pre-subset font.
 
     WeasyPrint subsets every font it embeds, once per PDF, and the cost grows with the source
@@ -133,7 +133,9 @@ def batch_font_build(sheets: list["CertificateSheet"], directory: Path) -> Path:
     from fontTools.ttLib import TTFont
 
     text = sheet_html(sheets[0]) + "0123456789年月日"
-    text += "".join(f"{s.holder_name}{s.employee_no}{s.type_name}{s.serial_no}{s.issuer}{s.source_label}" for s in sheets)
+    text += "".join(
+        f"{s.holder_name}{s.employee_no}{s.type_name}{s.serial_no}{s.issuer}{s.source_label}" for s in sheets
+    )
     wanted = {ord(ch) for ch in text} | set(range(0x20, 0x7F))
     font = TTFont(str(common_font_path()))
     options = subset.Options()
@@ -196,13 +198,16 @@ def render_pdf(sheet: CertificateSheet) -> bytes:
 
 
 def render_batch(
-    sheets: list[CertificateSheet], paths: list[Path] | None = None, batch_path: Path | None = None, batch_font: Path | None = None
+    sheets: list[CertificateSheet],
+    paths: list[Path] | None = None,
+    batch_path: Path | None = None,
+    batch_font: Path | None = None,
 ) -> None:
     """Lay the sheets out once; write each page to its own file and/or the whole to `batch_path`."""
     with _lock:
         document = _document(sheets, batch_font)
         if paths is not None:
-            for page, path in zip(document.pages, paths):
+            for page, path in zip(document.pages, paths, strict=True):
                 _write_atomic(Path(path), document.copy([page]).write_pdf())
         if batch_path is not None:
             _write_atomic(Path(batch_path), document.write_pdf())
@@ -290,7 +295,9 @@ def render_many(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def render_combined(sheets: list[CertificateSheet], batch_path: Path, chunk_size: int = 50, batch_font: Path | None = None) -> None:
+def render_combined(
+    sheets: list[CertificateSheet], batch_path: Path, chunk_size: int = 50, batch_font: Path | None = None
+) -> None:
     """One PDF of many sheets without pdfunite: laid out in chunks, pages joined in one document.
 
     (WeasyPrint's layout time per page grows with a document's length, so chunks keep it linear.)

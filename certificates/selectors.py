@@ -41,7 +41,7 @@ def parse_month(text: str) -> dt.date:
         year, month = text.strip().split("-")
         return dt.date(int(year), int(month), 1)
     except (ValueError, AttributeError):
-        raise ValueError(f"月份“{text}”格式应为 YYYY-MM，例如 2026-05")
+        raise ValueError(f"月份“{text}”格式应为 YYYY-MM，例如 2026-05") from None
 
 
 def rates_for_month(month: dt.date) -> dict[int, Decimal]:
@@ -105,11 +105,19 @@ def allowance_amounts(month: dt.date) -> dict[int, WorkerAllowance]:
         if current is None or candidate[:3] > current[:3]:
             best[key] = candidate
     result: dict[int, WorkerAllowance] = defaultdict(WorkerAllowance)
-    for (worker_id, _), (_, amount, _, cert_id, serial_no, ctype) in sorted(best.items(), key=lambda item: (item[0][0], item[1][5].sort_order)):
+    for (worker_id, _), (_, amount, _, cert_id, serial_no, ctype) in sorted(
+        best.items(), key=lambda item: (item[0][0], item[1][5].sort_order)
+    ):
         entry = result[worker_id]
         entry.amount = (entry.amount + amount).quantize(CENT)
         entry.basis.append(
-            {"certificate_id": cert_id, "serial_no": serial_no, "type_code": ctype.code, "type_name": ctype.name, "amount": str(amount.quantize(CENT))}
+            {
+                "certificate_id": cert_id,
+                "serial_no": serial_no,
+                "type_code": ctype.code,
+                "type_name": ctype.name,
+                "amount": str(amount.quantize(CENT)),
+            }
         )
     return dict(result)
 
@@ -118,9 +126,7 @@ def allowance_amounts(month: dt.date) -> dict[int, WorkerAllowance]:
 
 
 def certificate_by_code(code: str) -> Certificate | None:
-    return (
-        Certificate.objects.select_related("worker", "certificate_type").filter(verification_code=code).first()
-    )
+    return Certificate.objects.select_related("worker", "certificate_type").filter(verification_code=code).first()
 
 
 def verification_view(certificate: Certificate, *, today: dt.date | None = None) -> dict:
@@ -153,7 +159,9 @@ def certificates_of(worker: Worker) -> QuerySet[Certificate]:
 def visible_certificates(user, *, search: str = "", type_code: str = "") -> QuerySet[Certificate]:
     qs = scope_queryset(user, Certificate.objects.select_related("worker__org_unit", "certificate_type"))
     if search:
-        qs = qs.filter(Q(worker__name__contains=search) | Q(worker__employee_no__contains=search) | Q(serial_no__contains=search))
+        qs = qs.filter(
+            Q(worker__name__contains=search) | Q(worker__employee_no__contains=search) | Q(serial_no__contains=search)
+        )
     if type_code:
         qs = qs.filter(certificate_type__code=type_code)
     return qs.order_by("-issued_on", "-id")
@@ -229,16 +237,24 @@ def certification_rates(root: OrgUnit | None, *, today: dt.date | None = None) -
     units = list(root.children.all()) if root is not None else list(OrgUnit.objects.filter(parent__isnull=True))
     if root is not None and not units:
         units = [root]
-    holding = Certificate.objects.filter(
-        worker=OuterRef("pk"),
-        certificate_type__counts_for_rate=True,
-        issued_on__lte=today,
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+    holding = (
+        Certificate.objects.filter(
+            worker=OuterRef("pk"),
+            certificate_type__counts_for_rate=True,
+            issued_on__lte=today,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+    )
     rows = []
     for unit in units:
-        stats = Worker.objects.filter(org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]).annotate(
-            holds=Exists(holding)
-        ).aggregate(total=Count("pk", distinct=True), holders=Count("pk", filter=Q(holds=True), distinct=True))
+        stats = (
+            Worker.objects.filter(
+                org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]
+            )
+            .annotate(holds=Exists(holding))
+            .aggregate(total=Count("pk", distinct=True), holders=Count("pk", filter=Q(holds=True), distinct=True))
+        )
         total, holders = stats["total"], stats["holders"]
         rate = (Decimal(holders) * 100 / Decimal(total)).quantize(Decimal("0.1")) if total else Decimal("0.0")
         rows.append({"unit": unit, "total": total, "holders": holders, "rate": rate})

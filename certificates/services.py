@@ -192,7 +192,10 @@ def certificate_record_external(
             certificate.scan.save(f"{secrets.token_hex(8)}{Path(scan.name).suffix.lower()[:5]}", scan, save=False)
         certificate.save()
         audit_log_record(
-            actor=recorded_by, action=AuditLog.Action.CHANGE, target_type="certificate", target_id=serial_no,
+            actor=recorded_by,
+            action=AuditLog.Action.CHANGE,
+            target_type="certificate",
+            target_id=serial_no,
             detail={"worker": worker.employee_no, "type": ctype.code, "op": "record"},
         )
     return certificate
@@ -216,9 +219,9 @@ def certificates_import(*, rows: list[Row], actor=None) -> CertificateImportSumm
     }
     existing = {
         c.serial_no: c
-        for c in Certificate.objects.filter(serial_no__in={r.get("证书编号") for r in rows if r.get("证书编号")}).select_related(
-            "worker", "certificate_type"
-        )
+        for c in Certificate.objects.filter(
+            serial_no__in={r.get("证书编号") for r in rows if r.get("证书编号")}
+        ).select_related("worker", "certificate_type")
     }
     today = timezone.localdate()
     seen: dict[str, int] = {}
@@ -272,9 +275,15 @@ def certificates_import(*, rows: list[Row], actor=None) -> CertificateImportSumm
             continue
         to_create.append(
             Certificate(
-                worker=worker, certificate_type=ctype, serial_no=serial_no, verification_code=new_verification_code(),
-                issued_on=issued_on, valid_until=valid_until, issuer=row.get("发证机关") or default_issuer(ctype),
-                source=Certificate.Source.EXTERNAL, issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+                worker=worker,
+                certificate_type=ctype,
+                serial_no=serial_no,
+                verification_code=new_verification_code(),
+                issued_on=issued_on,
+                valid_until=valid_until,
+                issuer=row.get("发证机关") or default_issuer(ctype),
+                source=Certificate.Source.EXTERNAL,
+                issued_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
         )
     if errors:
@@ -285,14 +294,21 @@ def certificates_import(*, rows: list[Row], actor=None) -> CertificateImportSumm
         Certificate.objects.bulk_create(to_create, batch_size=1000)
         summary.created = len(to_create)
         if to_create:
-            audit_log_record(actor=actor, action=AuditLog.Action.IMPORT, target_type="certificate", detail={"created": len(to_create)})
+            audit_log_record(
+                actor=actor,
+                action=AuditLog.Action.IMPORT,
+                target_type="certificate",
+                detail={"created": len(to_create)},
+            )
     return summary
 
 
 # --- lifecycle --------------------------------------------------------------------------------------
 
 
-def certificate_revoke(*, certificate: Certificate, reason: str, revoked_on: dt.date | None = None, actor=None) -> Certificate:
+def certificate_revoke(
+    *, certificate: Certificate, reason: str, revoked_on: dt.date | None = None, actor=None
+) -> Certificate:
     """Revoke from a date (default today, never in the future). Revoking twice is refused."""
     revoked_on = revoked_on or timezone.localdate()
     reason = (reason or "").strip()
@@ -303,14 +319,19 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_on: dt.
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.revoked_on is not None:
-            raise CertificateError(f"证书 {certificate.serial_no} 已于 {certificate.revoked_on:%Y-%m-%d} 撤销，不能重复撤销")
+            raise CertificateError(
+                f"证书 {certificate.serial_no} 已于 {certificate.revoked_on:%Y-%m-%d} 撤销，不能重复撤销"
+            )
         if revoked_on < certificate.issued_on:
             raise CertificateError("撤销日期不能早于发证日期")
         certificate.revoked_on = revoked_on
         certificate.revoke_reason = reason[:200]
         certificate.save(update_fields=["revoked_on", "revoke_reason"])
         audit_log_record(
-            actor=actor, action=AuditLog.Action.CHANGE, target_type="certificate", target_id=certificate.serial_no,
+            actor=actor,
+            action=AuditLog.Action.CHANGE,
+            target_type="certificate",
+            target_id=certificate.serial_no,
             detail={"op": "revoke", "date": revoked_on.isoformat(), "reason": certificate.revoke_reason},
         )
     return certificate
@@ -324,11 +345,22 @@ def certificate_reissue(*, certificate: Certificate, actor=None, reason: str = "
         if old.revoked_on is not None:
             raise CertificateError("已撤销的证书不能换发")
         ctype = old.certificate_type
-        serial = _reserve_serials(today.year, 1)[0] if old.source == Certificate.Source.PLATFORM else f"{old.serial_no}-R{secrets.token_hex(2).upper()}"
+        serial = (
+            _reserve_serials(today.year, 1)[0]
+            if old.source == Certificate.Source.PLATFORM
+            else f"{old.serial_no}-R{secrets.token_hex(2).upper()}"
+        )
         new = Certificate.objects.create(
-            worker=old.worker, certificate_type=ctype, serial_no=serial, verification_code=new_verification_code(),
-            issued_on=today, valid_until=old.valid_until if old.valid_until is None or old.valid_until >= today else None,
-            issuer=old.issuer, source=old.source, source_label=old.source_label, issued_by=actor,
+            worker=old.worker,
+            certificate_type=ctype,
+            serial_no=serial,
+            verification_code=new_verification_code(),
+            issued_on=today,
+            valid_until=old.valid_until if old.valid_until is None or old.valid_until >= today else None,
+            issuer=old.issuer,
+            source=old.source,
+            source_label=old.source_label,
+            issued_by=actor,
         )
         certificate_revoke(certificate=old, reason=reason, revoked_on=today, actor=actor)
         Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
@@ -404,8 +436,13 @@ def issuance_job_create(
     own = worker_of(created_by) if created_by is not None else None
     with transaction.atomic():
         job = IssuanceJob.objects.create(
-            title=title, certificate_type=ctype, issued_on=issued_on, source_label=source_label,
-            worker_ids=[w.pk for w in workers], total=len(workers), created_by=created_by,
+            title=title,
+            certificate_type=ctype,
+            issued_on=issued_on,
+            source_label=source_label,
+            worker_ids=[w.pk for w in workers],
+            total=len(workers),
+            created_by=created_by,
             org_unit=own.org_unit if own else None,
         )
         issuance_job_run_task.delay_on_commit(job.pk)
@@ -427,12 +464,19 @@ def issuance_job_run(*, job_id: int) -> IssuanceJob:
                 Certificate.objects.bulk_create(
                     [
                         Certificate(
-                            worker=w, certificate_type=ctype, serial_no=serial, verification_code=new_verification_code(),
-                            issued_on=job.issued_on, valid_until=_default_valid_until(ctype, job.issued_on),
-                            issuer=default_issuer(ctype), source=Certificate.Source.PLATFORM, source_label=job.source_label,
-                            job=job, issued_by=job.created_by,
+                            worker=w,
+                            certificate_type=ctype,
+                            serial_no=serial,
+                            verification_code=new_verification_code(),
+                            issued_on=job.issued_on,
+                            valid_until=_default_valid_until(ctype, job.issued_on),
+                            issuer=default_issuer(ctype),
+                            source=Certificate.Source.PLATFORM,
+                            source_label=job.source_label,
+                            job=job,
+                            issued_by=job.created_by,
                         )
-                        for w, serial in zip(workers, serials)
+                        for w, serial in zip(workers, serials, strict=True)
                     ],
                     batch_size=1000,
                 )
@@ -461,12 +505,15 @@ def issuance_job_run(*, job_id: int) -> IssuanceJob:
             progress=progress,
         )
         with transaction.atomic():
-            for certificate, rel in zip(certificates, relpaths):
+            for certificate, rel in zip(certificates, relpaths, strict=True):
                 certificate.pdf_path = rel
             Certificate.objects.bulk_update(certificates, ["pdf_path"], batch_size=1000)
             IssuanceJob.objects.filter(pk=job.pk).update(
-                status=IssuanceJob.Status.DONE, done=len(certificates), total=len(certificates),
-                batch_pdf=batch_rel, finished_at=timezone.now(),
+                status=IssuanceJob.Status.DONE,
+                done=len(certificates),
+                total=len(certificates),
+                batch_pdf=batch_rel,
+                finished_at=timezone.now(),
             )
     except Exception as exc:
         IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.FAILED, error=str(exc)[:2000])
@@ -496,7 +543,13 @@ def allowance_month_compute(*, month: dt.date, actor=None) -> AllowanceMonth:
         run.lines.all().delete()
         AllowanceLine.objects.bulk_create(
             (
-                AllowanceLine(run=run, worker_id=worker_id, amount=entry.amount, basis=entry.basis, basis_text=entry.basis_text[:500])
+                AllowanceLine(
+                    run=run,
+                    worker_id=worker_id,
+                    amount=entry.amount,
+                    basis=entry.basis,
+                    basis_text=entry.basis_text[:500],
+                )
                 for worker_id, entry in amounts.items()
             ),
             batch_size=2000,
@@ -524,7 +577,13 @@ def allowance_month_approve(*, month: dt.date, actor=None) -> AllowanceMonth:
         run.approved_at = timezone.now()
         run.approved_by = actor if getattr(actor, "is_authenticated", False) else None
         run.save(update_fields=["status", "approved_at", "approved_by"])
-        audit_log_record(actor=actor, action=AuditLog.Action.CHANGE, target_type="allowance_month", target_id=run.key, detail={"op": "approve", "total": str(run.total)})
+        audit_log_record(
+            actor=actor,
+            action=AuditLog.Action.CHANGE,
+            target_type="allowance_month",
+            target_id=run.key,
+            detail={"op": "approve", "total": str(run.total)},
+        )
     return run
 
 
@@ -538,7 +597,7 @@ def allowance_adjustment_add(
     try:
         amount = Decimal(amount).quantize(CENT)
     except (InvalidOperation, TypeError):
-        raise CertificateError("调整金额须为数字")
+        raise CertificateError("调整金额须为数字") from None
     if amount == 0:
         raise CertificateError("调整金额不能为 0")
     if month <= corrects:
@@ -552,9 +611,20 @@ def allowance_adjustment_add(
         if run.is_approved:
             raise CertificateError(f"{run.label}已审批，请计入尚未审批的月份")
         adjustment = AllowanceAdjustment.objects.create(
-            run=run, corrects=target, worker=worker, amount=amount, reason=reason.strip()[:300], created_by=actor if getattr(actor, "is_authenticated", False) else None
+            run=run,
+            corrects=target,
+            worker=worker,
+            amount=amount,
+            reason=reason.strip()[:300],
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit_log_record(actor=actor, action=AuditLog.Action.CHANGE, target_type="allowance_adjustment", target_id=adjustment.pk, detail={"worker": worker.employee_no, "amount": str(amount), "corrects": target.key, "month": run.key})
+        audit_log_record(
+            actor=actor,
+            action=AuditLog.Action.CHANGE,
+            target_type="allowance_adjustment",
+            target_id=adjustment.pk,
+            detail={"worker": worker.employee_no, "amount": str(amount), "corrects": target.key, "month": run.key},
+        )
     return adjustment
 
 
@@ -562,7 +632,14 @@ INCENTIVE_DEFAULTS = {Incentive.Kind.ANNUAL_EXCELLENT: Decimal("5000.00")}
 
 
 def incentive_award(
-    *, worker: Worker, kind: str, month: dt.date, reason: str, amount: Decimal | None = None, certificate=None, actor=None
+    *,
+    worker: Worker,
+    kind: str,
+    month: dt.date,
+    reason: str,
+    amount: Decimal | None = None,
+    certificate=None,
+    actor=None,
 ) -> Incentive:
     """Record a one-off award paid with a month's allowance (年度考核优秀 defaults to 5,000 元)."""
     month = month.replace(day=1)
@@ -576,10 +653,20 @@ def incentive_award(
         raise CertificateError(f"{run.label}已审批，奖励请计入以后的月份")
     with transaction.atomic():
         incentive = Incentive.objects.create(
-            worker=worker, kind=kind, amount=Decimal(amount).quantize(CENT), month=month, reason=reason.strip()[:300],
-            certificate=certificate, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            worker=worker,
+            kind=kind,
+            amount=Decimal(amount).quantize(CENT),
+            month=month,
+            reason=reason.strip()[:300],
+            certificate=certificate,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        notification_send(recipient=worker.user, title=f"您获得{incentive.get_kind_display()} {incentive.amount} 元", body=incentive.reason, dedupe_key=f"incentive:{incentive.pk}")
+        notification_send(
+            recipient=worker.user,
+            title=f"您获得{incentive.get_kind_display()} {incentive.amount} 元",
+            body=incentive.reason,
+            dedupe_key=f"incentive:{incentive.pk}",
+        )
     return incentive
 
 
@@ -603,15 +690,19 @@ def _allowance_rows(run: AllowanceMonth, root: OrgUnit | None, with_incentives: 
         incentives_qs = incentives_qs.filter(worker__org_unit__path__startswith=root.path)
         adjustments_qs = adjustments_qs.filter(worker__org_unit__path__startswith=root.path)
     adjustments: dict[int, list] = {}
-    for worker_id, amount, reason, corrects in adjustments_qs.values_list("worker_id", "amount", "reason", "corrects__month"):
+    for worker_id, amount, reason, corrects in adjustments_qs.values_list(
+        "worker_id", "amount", "reason", "corrects__month"
+    ):
         adjustments.setdefault(worker_id, []).append((amount, reason, corrects))
     incentives: dict[int, list] = {}
     if with_incentives:
         for worker_id, amount, kind, reason in incentives_qs.values_list("worker_id", "amount", "kind", "reason"):
             incentives.setdefault(worker_id, []).append((amount, Incentive.Kind(kind).label, reason))
     seen = set()
-    lines_iter = lines.values_list("worker_id", "worker__employee_no", "worker__name", "worker__org_unit__full_name", "basis_text", "amount")
-    extra_ids = (set(adjustments) | set(incentives))
+    lines_iter = lines.values_list(
+        "worker_id", "worker__employee_no", "worker__name", "worker__org_unit__full_name", "basis_text", "amount"
+    )
+    extra_ids = set(adjustments) | set(incentives)
 
     def build(worker_id, employee_no, name, unit, basis_text, amount):
         parts = [basis_text] if basis_text else []
@@ -622,7 +713,11 @@ def _allowance_rows(run: AllowanceMonth, root: OrgUnit | None, with_incentives: 
         if with_incentives:
             items = incentives.get(worker_id, [])
             bonus = sum((i[0] for i in items), Decimal("0.00")).quantize(CENT)
-            row += [bonus, "；".join(f"{label}：{reason}" for _, label, reason in items), (amount + bonus).quantize(CENT)]
+            row += [
+                bonus,
+                "；".join(f"{label}：{reason}" for _, label, reason in items),
+                (amount + bonus).quantize(CENT),
+            ]
         return row
 
     for worker_id, employee_no, name, unit, basis_text, amount in lines_iter.iterator(chunk_size=5000):
@@ -639,8 +734,15 @@ def _allowance_rows(run: AllowanceMonth, root: OrgUnit | None, with_incentives: 
 
 
 def _write_table(
-    path_or_stream, fmt: str, headers: list[str], rows, money_columns: set[int], sheet_title: str, extra_sheets=(),
-    progress=None, total: int = 0,
+    path_or_stream,
+    fmt: str,
+    headers: list[str],
+    rows,
+    money_columns: set[int],
+    sheet_title: str,
+    extra_sheets=(),
+    progress=None,
+    total: int = 0,
 ) -> int:
     """Write CSV (UTF-8 with BOM; money as plain two-decimal text) or XLSX (write-only; money as numbers).
 
@@ -705,8 +807,16 @@ def _fmt(path_or_name) -> str:
 
 
 def allowances_export(
-    *, month: dt.date, output, fmt: str | None = None, actor=None, root: OrgUnit | None = None, with_incentives: bool = False, ip_address=None,
-    progress=None, record_audit=None,
+    *,
+    month: dt.date,
+    output,
+    fmt: str | None = None,
+    actor=None,
+    root: OrgUnit | None = None,
+    with_incentives: bool = False,
+    ip_address=None,
+    progress=None,
+    record_audit=None,
 ) -> int:
     """One row per worker with a non-zero amount (adjustments included); writes an AuditLog row.
 
@@ -727,11 +837,27 @@ def allowances_export(
         lines = run.lines.filter(worker__org_unit__path__startswith=root.path) if root is not None else run.lines.all()
         total = lines.count()
     count = _write_table(
-        output, fmt, headers, _allowance_rows(run, root, with_incentives), money, f"{month:%Y-%m}津贴", progress=progress, total=total
+        output,
+        fmt,
+        headers,
+        _allowance_rows(run, root, with_incentives),
+        money,
+        f"{month:%Y-%m}津贴",
+        progress=progress,
+        total=total,
     )
     (record_audit or audit_log_record)(
-        actor=actor, action=AuditLog.Action.EXPORT, target_type="allowance_month", target_id=run.key,
-        detail={"rows": count, "format": fmt, "scope": root.full_name if root else "全部", "incentives": with_incentives, "status": run.status},
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        target_type="allowance_month",
+        target_id=run.key,
+        detail={
+            "rows": count,
+            "format": fmt,
+            "scope": root.full_name if root else "全部",
+            "incentives": with_incentives,
+            "status": run.status,
+        },
         ip_address=ip_address,
     )
     return count
@@ -741,33 +867,62 @@ REGISTER_HEADERS = ["工号", "姓名", "所属网格", "证书类型", "证书�
 
 
 def register_export(
-    *, output, fmt: str | None = None, actor=None, root: OrgUnit | None = None, ip_address=None, progress=None, record_audit=None
+    *,
+    output,
+    fmt: str | None = None,
+    actor=None,
+    root: OrgUnit | None = None,
+    ip_address=None,
+    progress=None,
+    record_audit=None,
 ) -> int:
     """持证登记表: who holds what and until when, with 持证率 by org unit (XLSX second sheet)."""
     from .models import STATUS_LABELS
 
     fmt = fmt or _fmt(output)
     today = timezone.localdate()
-    qs = Certificate.objects.select_related("worker__org_unit", "certificate_type").order_by("worker__employee_no", "issued_on")
+    qs = Certificate.objects.select_related("worker__org_unit", "certificate_type").order_by(
+        "worker__employee_no", "issued_on"
+    )
     if root is not None:
         qs = qs.filter(worker__org_unit__path__startswith=root.path)
 
     def rows():
         for c in qs.iterator(chunk_size=2000):
             yield [
-                c.worker.employee_no, c.worker.name, c.worker.org_unit.full_name, c.certificate_type.name, c.serial_no, c.issuer,
-                c.issued_on.isoformat(), c.valid_until.isoformat() if c.valid_until else "长期", STATUS_LABELS[c.status_on(today)],
+                c.worker.employee_no,
+                c.worker.name,
+                c.worker.org_unit.full_name,
+                c.certificate_type.name,
+                c.serial_no,
+                c.issuer,
+                c.issued_on.isoformat(),
+                c.valid_until.isoformat() if c.valid_until else "长期",
+                STATUS_LABELS[c.status_on(today)],
             ]
 
     rate_rows = [
-        [r["unit"].full_name, r["total"], r["holders"], float(r["rate"])] for r in selectors.certification_rates(root, today=today)
+        [r["unit"].full_name, r["total"], r["holders"], float(r["rate"])]
+        for r in selectors.certification_rates(root, today=today)
     ]
     count = _write_table(
-        output, fmt, REGISTER_HEADERS, rows(), set(), "持证登记",
+        output,
+        fmt,
+        REGISTER_HEADERS,
+        rows(),
+        set(),
+        "持证登记",
         extra_sheets=[("持证率", ["组织单元", "网格员人数", "持证人数", "持证率(%)"], rate_rows)],
-        progress=progress, total=qs.count() if progress is not None else 0,
+        progress=progress,
+        total=qs.count() if progress is not None else 0,
     )
-    (record_audit or audit_log_record)(actor=actor, action=AuditLog.Action.EXPORT, target_type="certificate_register", detail={"rows": count, "format": fmt, "scope": root.full_name if root else "全部"}, ip_address=ip_address)
+    (record_audit or audit_log_record)(
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        target_type="certificate_register",
+        detail={"rows": count, "format": fmt, "scope": root.full_name if root else "全部"},
+        ip_address=ip_address,
+    )
     return count
 
 
@@ -775,8 +930,15 @@ INCENTIVE_HEADERS = ["工号", "姓名", "所属网格", "类别", "事由", "�
 
 
 def incentives_export(
-    *, output, fmt: str | None = None, year: int | None = None, actor=None, root: OrgUnit | None = None, ip_address=None,
-    progress=None, record_audit=None,
+    *,
+    output,
+    fmt: str | None = None,
+    year: int | None = None,
+    actor=None,
+    root: OrgUnit | None = None,
+    ip_address=None,
+    progress=None,
+    record_audit=None,
 ) -> int:
     fmt = fmt or _fmt(output)
     qs = Incentive.objects.select_related("worker__org_unit").order_by("month", "worker__employee_no")
@@ -785,12 +947,32 @@ def incentives_export(
     if root is not None:
         qs = qs.filter(worker__org_unit__path__startswith=root.path)
     rows = (
-        [i.worker.employee_no, i.worker.name, i.worker.org_unit.full_name, i.get_kind_display(), i.reason, f"{i.month:%Y-%m}", i.amount]
+        [
+            i.worker.employee_no,
+            i.worker.name,
+            i.worker.org_unit.full_name,
+            i.get_kind_display(),
+            i.reason,
+            f"{i.month:%Y-%m}",
+            i.amount,
+        ]
         for i in qs.iterator(chunk_size=2000)
     )
     count = _write_table(
-        output, fmt, INCENTIVE_HEADERS, rows, {6}, "一次性奖励", progress=progress, total=qs.count() if progress is not None else 0
+        output,
+        fmt,
+        INCENTIVE_HEADERS,
+        rows,
+        {6},
+        "一次性奖励",
+        progress=progress,
+        total=qs.count() if progress is not None else 0,
     )
-    (record_audit or audit_log_record)(actor=actor, action=AuditLog.Action.EXPORT, target_type="incentive", detail={"rows": count, "format": fmt, "year": year, "scope": root.full_name if root else "全部"}, ip_address=ip_address)
+    (record_audit or audit_log_record)(
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        target_type="incentive",
+        detail={"rows": count, "format": fmt, "year": year, "scope": root.full_name if root else "全部"},
+        ip_address=ip_address,
+    )
     return count
-

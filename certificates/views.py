@@ -24,6 +24,7 @@ from . import exports, selectors, services
 from .forms import AdjustmentForm, BulkIssueForm, ExternalCertificateForm, IncentiveForm, RevokeForm
 from .models import AllowanceMonth, Certificate, CertificateType, IssuanceJob
 
+
 def _require_hr(request) -> None:
     if not exports.may_export(request.user):
         raise Http404("页面不存在")
@@ -60,12 +61,16 @@ def mine(request):
     if worker is not None:
         for certificate in selectors.certificates_of(worker):
             status = certificate.status_on(today)
-            rows.append({
-                "c": certificate,
-                "status": status,
-                "status_label": selectors.STATUS_LABELS[status],
-                "share_url": request.build_absolute_uri(reverse("certificates:verify", args=[certificate.verification_code])),
-            })
+            rows.append(
+                {
+                    "c": certificate,
+                    "status": status,
+                    "status_label": selectors.STATUS_LABELS[status],
+                    "share_url": request.build_absolute_uri(
+                        reverse("certificates:verify", args=[certificate.verification_code])
+                    ),
+                }
+            )
     return render(request, "certificates/mine.html", {"rows": rows, "worker": worker})
 
 
@@ -77,18 +82,27 @@ def hr_index(request):
     _require_hr(request)
     search = request.GET.get("q", "").strip()
     type_code = request.GET.get("type", "").strip()
-    page = Paginator(selectors.visible_certificates(request.user, search=search, type_code=type_code), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.visible_certificates(request.user, search=search, type_code=type_code), 30).get_page(
+        request.GET.get("page")
+    )
     today = timezone.localdate()
     root = selectors.scope_root(request.user)
-    return render(request, "certificates/hr_index.html", {
-        "page": page,
-        "rows": [{"c": c, "status": c.status_on(today), "status_label": selectors.STATUS_LABELS[c.status_on(today)]} for c in page.object_list],
-        "search": search,
-        "type_code": type_code,
-        "types": CertificateType.objects.all(),
-        "rates": selectors.certification_rates(root),
-        "jobs": selectors.jobs_for(request.user)[:5],
-    })
+    return render(
+        request,
+        "certificates/hr_index.html",
+        {
+            "page": page,
+            "rows": [
+                {"c": c, "status": c.status_on(today), "status_label": selectors.STATUS_LABELS[c.status_on(today)]}
+                for c in page.object_list
+            ],
+            "search": search,
+            "type_code": type_code,
+            "types": CertificateType.objects.all(),
+            "rates": selectors.certification_rates(root),
+            "jobs": selectors.jobs_for(request.user)[:5],
+        },
+    )
 
 
 @login_required
@@ -97,20 +111,31 @@ def hr_external_new(request):
     form = ExternalCertificateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        worker = scope_queryset(request.user, Worker.objects.all(), worker_path="").filter(employee_no=data["employee_no"]).first()
+        worker = (
+            scope_queryset(request.user, Worker.objects.all(), worker_path="")
+            .filter(employee_no=data["employee_no"])
+            .first()
+        )
         if worker is None:
             form.add_error("employee_no", "未找到该工号，或不在您的管辖范围内")
         else:
             try:
                 certificate = services.certificate_record_external(
-                    worker=worker, type_code=data["certificate_type"].code, serial_no=data["serial_no"].strip(),
-                    issued_on=data["issued_on"], valid_until=data["valid_until"], issuer=data["issuer"],
-                    scan=data["scan"], recorded_by=request.user,
+                    worker=worker,
+                    type_code=data["certificate_type"].code,
+                    serial_no=data["serial_no"].strip(),
+                    issued_on=data["issued_on"],
+                    valid_until=data["valid_until"],
+                    issuer=data["issuer"],
+                    scan=data["scan"],
+                    recorded_by=request.user,
                 )
             except services.CertificateError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"已登记 {worker.name} 的{certificate.certificate_type.name}（{certificate.serial_no}）")
+                messages.success(
+                    request, f"已登记 {worker.name} 的{certificate.certificate_type.name}（{certificate.serial_no}）"
+                )
                 return redirect("certificates:hr_index")
     return render(request, "certificates/hr_form.html", {"form": form, "title": "登记外部资格证书", "multipart": True})
 
@@ -125,7 +150,9 @@ def hr_bulk_issue(request):
         workers = list(visible.filter(employee_no__in=numbers))
         if form.cleaned_data["org_unit"] is not None:
             unit = form.cleaned_data["org_unit"]
-            cohort = visible.filter(org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE])
+            cohort = visible.filter(
+                org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]
+            )
             workers = list({w.pk: w for w in [*workers, *cohort]}.values())
         missing = sorted(set(numbers) - {w.employee_no for w in workers})
         if missing:
@@ -133,9 +160,12 @@ def hr_bulk_issue(request):
         else:
             try:
                 job = services.issuance_job_create(
-                    title=form.cleaned_data["title"], type_code=form.cleaned_data["certificate_type"].code,
-                    issued_on=form.cleaned_data["issued_on"], workers=workers,
-                    source_label=form.cleaned_data["source_label"], created_by=request.user,
+                    title=form.cleaned_data["title"],
+                    type_code=form.cleaned_data["certificate_type"].code,
+                    issued_on=form.cleaned_data["issued_on"],
+                    workers=workers,
+                    source_label=form.cleaned_data["source_label"],
+                    created_by=request.user,
                 )
             except services.CertificateError as exc:
                 form.add_error(None, str(exc))
@@ -158,7 +188,16 @@ def hr_job(request, pk: int):
 @login_required
 def hr_job_status(request, pk: int):
     job = _job(request, pk)
-    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "done": job.done, "total": job.total, "percent": job.percent, "batch_ready": bool(job.batch_pdf)})
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "batch_ready": bool(job.batch_pdf),
+        }
+    )
 
 
 @login_required
@@ -175,7 +214,9 @@ def hr_job_batch(request, pk: int):
 def hr_certificate(request, code: str):
     _require_hr(request)
     certificate = get_scoped_object_or_404(
-        request.user, Certificate.objects.select_related("worker__org_unit", "certificate_type", "replaced_by"), verification_code=code
+        request.user,
+        Certificate.objects.select_related("worker__org_unit", "certificate_type", "replaced_by"),
+        verification_code=code,
     )
     form = RevokeForm(request.POST or None)
     if request.method == "POST":
@@ -186,15 +227,24 @@ def hr_certificate(request, code: str):
                 return redirect("certificates:hr_certificate", code=new.verification_code)
             if form.is_valid():
                 services.certificate_revoke(
-                    certificate=certificate, reason=form.cleaned_data["reason"], revoked_on=form.cleaned_data["revoked_on"], actor=request.user
+                    certificate=certificate,
+                    reason=form.cleaned_data["reason"],
+                    revoked_on=form.cleaned_data["revoked_on"],
+                    actor=request.user,
                 )
                 messages.success(request, "证书已撤销")
                 return redirect("certificates:hr_certificate", code=code)
         except services.CertificateError as exc:
             messages.error(request, str(exc))
-    return render(request, "certificates/hr_certificate.html", {
-        "c": certificate, "v": selectors.verification_view(certificate), "form": form,
-    })
+    return render(
+        request,
+        "certificates/hr_certificate.html",
+        {
+            "c": certificate,
+            "v": selectors.verification_view(certificate),
+            "form": form,
+        },
+    )
 
 
 # --- HR: allowances ---------------------------------------------------------------------------------
@@ -208,16 +258,23 @@ def hr_allowances(request):
         if not may_run:
             raise Http404("页面不存在")
         try:
-            run = services.allowance_month_compute(month=selectors.parse_month(request.POST.get("month", "")), actor=request.user)
+            run = services.allowance_month_compute(
+                month=selectors.parse_month(request.POST.get("month", "")), actor=request.user
+            )
         except (ValueError, services.CertificateError) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"{run.label}津贴已计算，请核对后审批")
             return redirect("certificates:hr_allowance_month", month=run.key)
-    return render(request, "certificates/hr_allowances.html", {
-        "months": AllowanceMonth.objects.all()[:24], "may_run": may_run,
-        "current": timezone.localdate().strftime("%Y-%m"),
-    })
+    return render(
+        request,
+        "certificates/hr_allowances.html",
+        {
+            "months": AllowanceMonth.objects.all()[:24],
+            "may_run": may_run,
+            "current": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
 
 
 def _run(request, month: str) -> AllowanceMonth:
@@ -225,7 +282,7 @@ def _run(request, month: str) -> AllowanceMonth:
     try:
         first = selectors.parse_month(month)
     except ValueError:
-        raise Http404("月份格式有误")
+        raise Http404("月份格式有误") from None
     return get_object_or_404(AllowanceMonth, month=first)
 
 
@@ -253,19 +310,32 @@ def hr_allowance_month(request, month: str):
             form = adjustment_form if action == "adjust" else incentive_form
             if action in {"adjust", "incentive"} and form.is_valid():
                 data = form.cleaned_data
-                worker = scope_queryset(request.user, Worker.objects.all(), worker_path="").filter(employee_no=data["employee_no"]).first()
+                worker = (
+                    scope_queryset(request.user, Worker.objects.all(), worker_path="")
+                    .filter(employee_no=data["employee_no"])
+                    .first()
+                )
                 if worker is None:
                     form.add_error("employee_no", "未找到该工号，或不在您的管辖范围内")
                 elif action == "adjust":
                     services.allowance_adjustment_add(
-                        worker=worker, corrects=selectors.parse_month(data["corrects"]), month=run.month,
-                        amount=data["amount"], reason=data["reason"], actor=request.user,
+                        worker=worker,
+                        corrects=selectors.parse_month(data["corrects"]),
+                        month=run.month,
+                        amount=data["amount"],
+                        reason=data["reason"],
+                        actor=request.user,
                     )
                     messages.success(request, "调整已录入")
                     return redirect("certificates:hr_allowance_month", month=run.key)
                 else:
                     services.incentive_award(
-                        worker=worker, kind=data["kind"], month=run.month, reason=data["reason"], amount=data["amount"], actor=request.user
+                        worker=worker,
+                        kind=data["kind"],
+                        month=run.month,
+                        reason=data["reason"],
+                        amount=data["amount"],
+                        actor=request.user,
                     )
                     messages.success(request, "奖励已录入")
                     return redirect("certificates:hr_allowance_month", month=run.key)
@@ -273,15 +343,19 @@ def hr_allowance_month(request, month: str):
             messages.error(request, str(exc))
     page = Paginator(selectors.allowance_lines_visible(request.user, run), 50).get_page(request.GET.get("page"))
     visible_ids = scope_queryset(request.user, Worker.objects.all(), worker_path="").values("pk")
-    return render(request, "certificates/hr_allowance_month.html", {
-        "run": run,
-        "page": page,
-        "may_run": may_run,
-        "adjustments": run.adjustments.filter(worker_id__in=visible_ids).select_related("worker", "corrects"),
-        "incentives": selectors.incentives_in_month(run.month).filter(worker_id__in=visible_ids),
-        "adjustment_form": adjustment_form,
-        "incentive_form": incentive_form,
-    })
+    return render(
+        request,
+        "certificates/hr_allowance_month.html",
+        {
+            "run": run,
+            "page": page,
+            "may_run": may_run,
+            "adjustments": run.adjustments.filter(worker_id__in=visible_ids).select_related("worker", "corrects"),
+            "incentives": selectors.incentives_in_month(run.month).filter(worker_id__in=visible_ids),
+            "adjustment_form": adjustment_form,
+            "incentive_form": incentive_form,
+        },
+    )
 
 
 # Exports run as background jobs (lms.exports): these views check who may export and start one.
@@ -315,4 +389,6 @@ def hr_incentives_export(request, fmt: str):
     _require_hr(request)
     year = request.POST.get("year") or request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
-    return _start_export(request, exports.INCENTIVES, fmt, f"{year}年一次性奖励记录" if year else "一次性奖励记录", year=year)
+    return _start_export(
+        request, exports.INCENTIVES, fmt, f"{year}年一次性奖励记录" if year else "一次性奖励记录", year=year
+    )

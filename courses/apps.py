@@ -9,10 +9,9 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from assessments.hooks import register_attempt_graded
-        from lms.hooks import register_home_section, register_worker_imported
-
         from courses import exports, services
         from courses.views import home_section
+        from lms.hooks import register_home_section, register_worker_imported
 
         register_home_section("trainee", home_section)
         register_attempt_graded(services.on_attempt_graded)
@@ -24,9 +23,8 @@ class CoursesConfig(AppConfig):
 
 
 def _ensure_course_index(**kwargs):
-    from lms.models import HomePage
-
     from courses.services import course_index_ensure
+    from lms.models import HomePage
 
     if HomePage.objects.exists():
         course_index_ensure()
@@ -40,4 +38,6 @@ def _grant_trainer_model_permissions():
     from lms.services import role_groups_ensure
 
     group = role_groups_ensure()[roles.TRAINER]
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="courses", content_type__model="trainingsession"))
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="courses", content_type__model="trainingsession")
+    )

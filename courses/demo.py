@@ -35,20 +35,32 @@ def _rich(paragraphs: list[str]) -> str:
     return "".join(parts)
 
 
-def _course(index, spec: dict, *, tier: str, owner: OrgUnit, mode=EnrolmentMode.ASSIGNED, final_quiz=None) -> CoursePage:
+def _course(
+    index, spec: dict, *, tier: str, owner: OrgUnit, mode=EnrolmentMode.ASSIGNED, final_quiz=None
+) -> CoursePage:
     course = CoursePage.objects.filter(slug=spec["slug"]).first()
     if course is None:
         course = CoursePage(
-            title=spec["title"], slug=spec["slug"], summary=spec["summary"], hours=Decimal(spec["hours"]),
-            indicator_codes=spec["indicators"], tier=tier, owner_unit=owner, enrolment_mode=mode,
-            capacity=spec.get("capacity"), final_quiz=final_quiz, issues_certificate=tier == Tier.ONBOARDING,
+            title=spec["title"],
+            slug=spec["slug"],
+            summary=spec["summary"],
+            hours=Decimal(spec["hours"]),
+            indicator_codes=spec["indicators"],
+            tier=tier,
+            owner_unit=owner,
+            enrolment_mode=mode,
+            capacity=spec.get("capacity"),
+            final_quiz=final_quiz,
+            issues_certificate=tier == Tier.ONBOARDING,
         )
         index.add_child(instance=course)
         for n, (title, minutes, paragraphs, callout) in enumerate(spec["lessons"], start=1):
             body = [("text", _rich(paragraphs))]
             if callout:
                 style = {"要点": "rule", "注意": "warning"}.get(callout[0], "tip")
-                body.append(("callout", {"style": style, "title": callout[0], "text": f"<p>{html.escape(callout[1])}</p>"}))
+                body.append(
+                    ("callout", {"style": style, "title": callout[0], "text": f"<p>{html.escape(callout[1])}</p>"})
+                )
             course.add_child(instance=LessonPage(title=title, slug=f"lesson-{n}", minutes=minutes, body=body))
     elif final_quiz is not None and course.final_quiz_id is None:
         CoursePage.objects.filter(pk=course.pk).update(final_quiz=final_quiz)
@@ -75,13 +87,18 @@ def load(stdout) -> None:
     gas = _course(index, GAS, tier=Tier.THEMATIC, owner=city, mode=EnrolmentMode.SELF)
     high = _course(index, HIGH_THROW, tier=Tier.THEMATIC, owner=jiangbei, mode=EnrolmentMode.SELF)
     if Enrolment.objects.exists():
-        stdout.write("课程：演示课程与学习记录已存在。" + ("" if exam else f"（结业考试“{EXAM}”尚未创建，再次运行 load_demo 后关联）"))
+        stdout.write(
+            "课程：演示课程与学习记录已存在。"
+            + ("" if exam else f"（结业考试“{EXAM}”尚未创建，再次运行 load_demo 后关联）")
+        )
         return
 
     trainer = Worker.objects.get(employee_no="px001").user
     now = timezone.now()
     today = timezone.localdate()
-    trainees = list(Worker.objects.filter(employee_no__startswith="wg").select_related("user", "org_unit").order_by("employee_no"))
+    trainees = list(
+        Worker.objects.filter(employee_no__startswith="wg").select_related("user", "org_unit").order_by("employee_no")
+    )
     newcomers = [w for w in trainees if w.employee_no <= "wg0006"]
     veterans = [w for w in trainees if w.employee_no > "wg0006"]
 
@@ -92,8 +109,9 @@ def load(stdout) -> None:
         _complete(worker, onboarding, stages.get(worker.employee_no, 0), now)
 
     # Everyone else: the annual refresher, assigned by the city trainer, due at the end of the year.
-    services.course_assign(actor=trainer, course=annual, org_units=[city], role_codes=[roles.TRAINEE],
-                           due_on=dt.date(today.year, 12, 31))
+    services.course_assign(
+        actor=trainer, course=annual, org_units=[city], role_codes=[roles.TRAINEE], due_on=dt.date(today.year, 12, 31)
+    )
     Enrolment.objects.filter(course=annual, worker__in=newcomers).delete()  # newcomers start with onboarding
     for n, worker in enumerate(veterans):
         _complete(worker, annual, [4, 4, 3, 2, 1, 0, 0, 2][n % 8], now - dt.timedelta(days=n % 60))
@@ -110,23 +128,54 @@ def load(stdout) -> None:
     # and an upcoming practical session people can sign up for.
     day = lambda days, hour: timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour, 0)))  # noqa: E731
     lecture = TrainingSession.objects.create(
-        title="网格员能力提升大讲堂·政策解读专场", course=annual, owner_unit=city, place="临江市民中心报告厅",
-        starts_at=day(-12, 9), ends_at=day(-12, 17), capacity=300, hours=Decimal("8"), created_by=trainer,
+        title="网格员能力提升大讲堂·政策解读专场",
+        course=annual,
+        owner_unit=city,
+        place="临江市民中心报告厅",
+        starts_at=day(-12, 9),
+        ends_at=day(-12, 17),
+        capacity=300,
+        hours=Decimal("8"),
+        created_by=trainer,
     )
     for worker in veterans[:90]:
-        services.attendance_record(actor=trainer, session=lecture, worker=worker,
-                                   checked_in_at=lecture.starts_at, checked_out_at=lecture.ends_at)
+        services.attendance_record(
+            actor=trainer,
+            session=lecture,
+            worker=worker,
+            checked_in_at=lecture.starts_at,
+            checked_out_at=lecture.ends_at,
+        )
     intake = TrainingSession.objects.create(
-        title="新网格员入职面授：走进网格", course=onboarding, owner_unit=city, place="临江市网格化管理中心培训室",
-        starts_at=day(-2, 9), ends_at=day(-2, 17), capacity=30, hours=Decimal("8"), created_by=trainer,
+        title="新网格员入职面授：走进网格",
+        course=onboarding,
+        owner_unit=city,
+        place="临江市网格化管理中心培训室",
+        starts_at=day(-2, 9),
+        ends_at=day(-2, 17),
+        capacity=30,
+        hours=Decimal("8"),
+        created_by=trainer,
     )
     for worker in newcomers:
         if worker.employee_no != "wg0005":
-            services.attendance_record(actor=trainer, session=intake, worker=worker,
-                                       checked_in_at=intake.starts_at, checked_out_at=intake.ends_at)
+            services.attendance_record(
+                actor=trainer,
+                session=intake,
+                worker=worker,
+                checked_in_at=intake.starts_at,
+                checked_out_at=intake.ends_at,
+            )
     drill = TrainingSession.objects.create(
-        title="燃气泄漏处置实操面授", course=gas, owner_unit=jiangbei, place="江北区应急救援训练基地",
-        starts_at=day(6, 14), ends_at=day(6, 17), capacity=40, hours=Decimal("3"), created_by=trainer,
+        title="燃气泄漏处置实操面授",
+        course=gas,
+        owner_unit=jiangbei,
+        place="江北区应急救援训练基地",
+        starts_at=day(6, 14),
+        ends_at=day(6, 17),
+        capacity=40,
+        hours=Decimal("3"),
+        created_by=trainer,
     )
     for worker in [w for w in trainees if w.org_unit.path.startswith(jiangbei.path)][:12]:
         Attendance.objects.get_or_create(session=drill, worker=worker, defaults={"signed_up_at": now})

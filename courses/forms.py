@@ -11,13 +11,22 @@ from lms.models import Worker
 
 
 def _employee_nos(value: str) -> list[str]:
-    return [v for v in value.replace("，", ",").replace("；", ",").replace(";", ",").replace("\n", ",").split(",") if v.strip()]
+    return [
+        v
+        for v in value.replace("，", ",").replace("；", ",").replace(";", ",").replace("\n", ",").split(",")
+        if v.strip()
+    ]
 
 
 class AssignForm(forms.Form):
     org_units = forms.ModelMultipleChoiceField(label="指派给组织", queryset=None, required=False)
-    roles = forms.MultipleChoiceField(label="限定角色", choices=roles.ROLE_CHOICES, required=False,
-                                      widget=forms.CheckboxSelectMultiple, help_text="不选则组织内所有人员")
+    roles = forms.MultipleChoiceField(
+        label="限定角色",
+        choices=roles.ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="不选则组织内所有人员",
+    )
     workers = forms.CharField(label="指派给个人（工号，逗号分隔）", required=False)
     due_on = forms.DateField(label="完成期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

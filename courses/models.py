@@ -47,7 +47,9 @@ def validate_indicator_codes(value: str) -> None:
 
 
 def split_codes(value: str) -> list[str]:
-    return [c.strip() for c in (value or "").replace("；", ";").replace(",", ";").replace("，", ";").split(";") if c.strip()]
+    return [
+        c.strip() for c in (value or "").replace("；", ";").replace(",", ";").replace("，", ";").split(";") if c.strip()
+    ]
 
 
 # --- lesson body blocks ---------------------------------------------------------------------------
@@ -184,8 +186,10 @@ class CourseIndexPage(Page):
         if 1 <= len(path_components) <= 2:
             model = CoursePage if len(path_components) == 1 else LessonPage
             page = model.objects.filter(
-                path__startswith=self.path, depth=self.depth + len(path_components),
-                url_path=self.url_path + "/".join(path_components) + "/", live=True,
+                path__startswith=self.path,
+                depth=self.depth + len(path_components),
+                url_path=self.url_path + "/".join(path_components) + "/",
+                live=True,
             ).first()
             if page is None:
                 raise Http404
@@ -200,11 +204,19 @@ class CoursePage(Page):
         _("学时"), max_digits=5, decimal_places=1, default=Decimal("1"), validators=[MinValueValidator(Decimal("0"))]
     )
     indicator_codes = models.CharField(
-        _("培养的能力指标"), max_length=100, blank=True, validators=[validate_indicator_codes],
+        _("培养的能力指标"),
+        max_length=100,
+        blank=True,
+        validators=[validate_indicator_codes],
         help_text=_("能力指标编码，用分号分隔，如 2.3;3.2"),
     )
     owner_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        OrgUnit,
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("课程归属的组织；培训管理员只能管理本辖区的课程"),
     )
     audience_units = ParentalManyToManyField(
@@ -213,10 +225,19 @@ class CoursePage(Page):
     audience_roles = models.CharField(
         _("面向角色"), max_length=100, blank=True, help_text=_("角色编码，分号分隔，如 trainee;mentor；留空为所有角色")
     )
-    enrolment_mode = models.CharField(_("报名方式"), max_length=10, choices=EnrolmentMode.choices, default=EnrolmentMode.ASSIGNED)
-    capacity = models.PositiveIntegerField(_("名额"), null=True, blank=True, help_text=_("自主报名的人数上限；留空不限"))
+    enrolment_mode = models.CharField(
+        _("报名方式"), max_length=10, choices=EnrolmentMode.choices, default=EnrolmentMode.ASSIGNED
+    )
+    capacity = models.PositiveIntegerField(
+        _("名额"), null=True, blank=True, help_text=_("自主报名的人数上限；留空不限")
+    )
     final_quiz = models.ForeignKey(
-        "assessments.Quiz", verbose_name=_("结业考试"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "assessments.Quiz",
+        verbose_name=_("结业考试"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     prerequisites = ParentalManyToManyField(
         "courses.CoursePage", verbose_name=_("先修课程"), blank=True, related_name="+"
@@ -232,8 +253,11 @@ class CoursePage(Page):
         FieldPanel("indicator_codes"),
         FieldPanel("owner_unit"),
         MultiFieldPanel(
-            [FieldPanel("audience_units"), FieldPanel("audience_roles"),
-             FieldRowPanel([FieldPanel("enrolment_mode"), FieldPanel("capacity")])],
+            [
+                FieldPanel("audience_units"),
+                FieldPanel("audience_roles"),
+                FieldRowPanel([FieldPanel("enrolment_mode"), FieldPanel("capacity")]),
+            ],
             heading=_("学员与报名"),
         ),
         MultiFieldPanel(
@@ -283,7 +307,10 @@ class LessonPage(Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
-    content_panels = Page.content_panels + [FieldRowPanel([FieldPanel("minutes"), FieldPanel("is_required")]), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("minutes"), FieldPanel("is_required")]),
+        FieldPanel("body"),
+    ]
 
     class Meta:
         verbose_name = _("课时")
@@ -317,7 +344,9 @@ class Enrolment(models.Model):
     required = models.BooleanField(_("必修"), default=True)
     due_on = models.DateField(_("完成期限"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("报名时间"), default=timezone.now)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_lesson = models.ForeignKey(LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     completed_on = models.DateField(_("结业日期"), null=True, blank=True)
 
@@ -350,14 +379,23 @@ class TrainingSession(models.Model):
     """面授/大讲堂: a time and place, a capacity, sign-up and QR check-in/out."""
 
     title = models.CharField(_("名称"), max_length=120)
-    course = models.ForeignKey(CoursePage, verbose_name=_("所属课程"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("所属课程"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
     owner_unit = models.ForeignKey(OrgUnit, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+")
     place = models.CharField(_("地点"), max_length=200)
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
     capacity = models.PositiveIntegerField(_("名额"))
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, default=Decimal("3"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("面授课堂")
@@ -406,7 +444,9 @@ class HoursEntry(models.Model):
     lesson = models.ForeignKey(LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     course = models.ForeignKey(CoursePage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     session = models.ForeignKey(TrainingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -415,8 +455,14 @@ class HoursEntry(models.Model):
         ordering = ["-earned_on", "-id"]
         indexes = [models.Index(fields=["worker", "earned_on"])]
         constraints = [
-            models.UniqueConstraint(fields=["worker", "lesson"], condition=models.Q(source="lesson"), name="hours_once_per_lesson"),
-            models.UniqueConstraint(fields=["worker", "course"], condition=models.Q(source="course"), name="hours_once_per_course"),
-            models.UniqueConstraint(fields=["worker", "session"], condition=models.Q(source="session"), name="hours_once_per_session"),
+            models.UniqueConstraint(
+                fields=["worker", "lesson"], condition=models.Q(source="lesson"), name="hours_once_per_lesson"
+            ),
+            models.UniqueConstraint(
+                fields=["worker", "course"], condition=models.Q(source="course"), name="hours_once_per_course"
+            ),
+            models.UniqueConstraint(
+                fields=["worker", "session"], condition=models.Q(source="session"), name="hours_once_per_session"
+            ),
             models.CheckConstraint(condition=models.Q(hours__gte=0), name="hours_not_negative"),
         ]

@@ -11,12 +11,21 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
-from django.utils import timezone
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from wagtail.models import Page, Site
 
-from courses.models import CoursePage, Enrolment, EnrolmentMode, HoursEntry, LessonCompletion, LessonPage, Tier, TrainingSession
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    EnrolmentMode,
+    HoursEntry,
+    LessonCompletion,
+    LessonPage,
+    Tier,
+    TrainingSession,
+)
 from lms import roles, sql
 from lms.access import org_scope_q, scope_queryset, worker_of
 from lms.models import OrgUnit, Worker
@@ -39,7 +48,9 @@ def annual_hours_required() -> Decimal:
 
 def hours_between(worker, start: dt.date, end: dt.date) -> Decimal:
     """Hours earned on days start…end inclusive."""
-    total = HoursEntry.objects.filter(worker=worker, earned_on__gte=start, earned_on__lte=end).aggregate(s=Sum("hours"))["s"]
+    total = HoursEntry.objects.filter(worker=worker, earned_on__gte=start, earned_on__lte=end).aggregate(
+        s=Sum("hours")
+    )["s"]
     return total or ZERO
 
 
@@ -63,7 +74,10 @@ def onboarding_status(worker, *, today: dt.date | None = None, hours: Decimal | 
     required = onboarding_hours_required()
     met = hours >= required
     return {
-        "hours": hours, "required": required, "deadline": deadline, "met": met,
+        "hours": hours,
+        "required": required,
+        "deadline": deadline,
+        "met": met,
         "state": "达标" if met else ("进行中" if today <= deadline else "未达标"),
         "percent": min(100, int(hours * 100 / required)) if required else 100,
     }
@@ -80,14 +94,21 @@ def hours_overview(worker, *, today: dt.date | None = None) -> tuple[dict, dict 
         "SELECT SUM(CASE WHEN earned_on >= %s AND earned_on <= %s THEN hours END), "
         "SUM(CASE WHEN earned_on >= %s AND earned_on <= %s THEN hours END) "
         f"FROM {sql.table(HoursEntry)} WHERE worker_id = %s",
-        [sql.date_param(start), sql.date_param(end), sql.date_param(hire or start), sql.date_param(hire_end or start),
-         worker.pk],
+        [
+            sql.date_param(start),
+            sql.date_param(end),
+            sql.date_param(hire or start),
+            sql.date_param(hire_end or start),
+            worker.pk,
+        ],
     )
     field = HoursEntry._meta.get_field("hours")
     annual = annual_status(worker, today.year, hours=sql.decimal_value(year_hours, field, default=ZERO))
     onboarding = None
     if hire:
-        onboarding = onboarding_status(worker, today=today, hours=sql.decimal_value(onboarding_hours, field, default=ZERO))
+        onboarding = onboarding_status(
+            worker, today=today, hours=sql.decimal_value(onboarding_hours, field, default=ZERO)
+        )
     return annual, onboarding
 
 
@@ -95,8 +116,12 @@ def annual_status(worker, year: int, *, hours: Decimal | None = None) -> dict:
     hours = annual_hours(worker, year) if hours is None else hours
     required = annual_hours_required()
     return {
-        "year": year, "hours": hours, "required": required, "met": hours >= required,
-        "short": max(ZERO, required - hours), "percent": min(100, int(hours * 100 / required)) if required else 100,
+        "year": year,
+        "hours": hours,
+        "required": required,
+        "met": hours >= required,
+        "short": max(ZERO, required - hours),
+        "percent": min(100, int(hours * 100 / required)) if required else 100,
     }
 
 
@@ -119,7 +144,9 @@ def enrolment_of(worker, course) -> Enrolment | None:
 
 def completed_lesson_ids(worker, course) -> set[int]:
     return set(
-        LessonCompletion.objects.filter(worker=worker, lesson__in=LessonPage.objects.child_of(course)).values_list("lesson_id", flat=True)
+        LessonCompletion.objects.filter(worker=worker, lesson__in=LessonPage.objects.child_of(course)).values_list(
+            "lesson_id", flat=True
+        )
     )
 
 
@@ -166,8 +193,13 @@ def lesson_reader(lesson: LessonPage, worker, *, url: str, year: int) -> LessonR
         f"SELECT p.id, p.title, p.slug, EXISTS(SELECT 1 FROM {completion} c WHERE c.lesson_id = p.id AND c.worker_id = %s) "
         f"FROM {page} p WHERE p.path = %s OR (p.path LIKE %s AND p.depth = %s AND p.live AND p.content_type_id = %s) "
         "ORDER BY p.path",
-        [worker.pk if worker else None, course_path, course_path + "%", lesson.depth,
-         ContentType.objects.get_for_model(LessonPage).pk],
+        [
+            worker.pk if worker else None,
+            course_path,
+            course_path + "%",
+            lesson.depth,
+            ContentType.objects.get_for_model(LessonPage).pk,
+        ],
     )
     (course_id, course_title, _, _), lessons = rows[0], rows[1:]
     enrolment = None
@@ -178,7 +210,13 @@ def lesson_reader(lesson: LessonPage, worker, *, url: str, year: int) -> LessonR
             f"SELECT e.id, e.last_lesson_id, e.completed_on, (SELECT SUM(h.hours) FROM {hours_table} h "
             "WHERE h.worker_id = %s AND h.earned_on >= %s AND h.earned_on <= %s) "
             f"FROM (SELECT 1) one LEFT JOIN {enrolment_table} e ON e.worker_id = %s AND e.course_id = %s",
-            [worker.pk, sql.date_param(dt.date(year, 1, 1)), sql.date_param(dt.date(year, 12, 31)), worker.pk, course_id],
+            [
+                worker.pk,
+                sql.date_param(dt.date(year, 1, 1)),
+                sql.date_param(dt.date(year, 12, 31)),
+                worker.pk,
+                course_id,
+            ],
         )
         enrolment_id, last_lesson_id, completed_on, hours = row
         if enrolment_id is not None:
@@ -186,8 +224,11 @@ def lesson_reader(lesson: LessonPage, worker, *, url: str, year: int) -> LessonR
         year_hours = sql.decimal_value(hours, HoursEntry._meta.get_field("hours"), default=ZERO)
     return LessonReader(
         course=OutlineEntry(course_id, course_title, course_url),
-        lessons=[OutlineEntry(pk, title, f"{course_url}{iri_to_uri(slug)}/", bool(done)) for pk, title, slug, done in lessons],
-        enrolment=enrolment, year_hours=year_hours,
+        lessons=[
+            OutlineEntry(pk, title, f"{course_url}{iri_to_uri(slug)}/", bool(done)) for pk, title, slug, done in lessons
+        ],
+        enrolment=enrolment,
+        year_hours=year_hours,
     )
 
 
@@ -197,7 +238,10 @@ def course_progress(worker, course, lessons: list | None = None, done: set | Non
     required = [lesson for lesson in lessons if lesson.is_required]
     finished = sum(1 for lesson in required if lesson.pk in done)
     return {
-        "lessons": lessons, "done": done, "required_count": len(required), "finished": finished,
+        "lessons": lessons,
+        "done": done,
+        "required_count": len(required),
+        "finished": finished,
         "percent": int(finished * 100 / len(required)) if required else 100,
         "next": next((lesson for lesson in lessons if lesson.pk not in done), None),
     }
@@ -240,7 +284,7 @@ class EnrolmentRow:
 
 @functools.lru_cache(maxsize=4096)
 def _page_url(url_path: str, root_path: str, root_url: str, relative: bool, script_prefix: str) -> str:
-    page_path = reverse("wagtail_serve", args=(url_path[len(root_path):],))
+    page_path = reverse("wagtail_serve", args=(url_path[len(root_path) :],))
     return page_path if relative else root_url + page_path
 
 
@@ -274,8 +318,14 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
     hours_field = CoursePage._meta.get_field("hours")
     enrolments, courses = [], {}
     for pk, course_id, required, due_on, completed_on, last_lesson_id, title, path, url_path, tier, hours in rows:
-        enrolments.append(EnrolmentRow(pk, course_id, bool(required), sql.date_value(due_on), sql.date_value(completed_on), last_lesson_id))
-        courses[course_id] = CourseRow(course_id, title, path, page_url(url_path, roots), tier, sql.decimal_value(hours, hours_field))
+        enrolments.append(
+            EnrolmentRow(
+                pk, course_id, bool(required), sql.date_value(due_on), sql.date_value(completed_on), last_lesson_id
+            )
+        )
+        courses[course_id] = CourseRow(
+            course_id, title, path, page_url(url_path, roots), tier, sql.decimal_value(hours, hours_field)
+        )
     lessons_by_course: dict[int, list] = {cid: [] for cid in courses}
     lessons_by_id: dict[int, LessonRow] = {}
     done: set[int] = set()
@@ -286,9 +336,12 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
         params: list = [worker.pk]
         for course in courses.values():
             params += [course.path + "%", len(course.path) // Page.steplen + 1]
-        done_flag = f"EXISTS(SELECT 1 FROM {sql.table(LessonCompletion)} d WHERE d.lesson_id = p.id AND d.worker_id = %s)"
+        done_flag = (
+            f"EXISTS(SELECT 1 FROM {sql.table(LessonCompletion)} d WHERE d.lesson_id = p.id AND d.worker_id = %s)"
+        )
         for pk, title, path, url_path, is_required, minutes, is_done in sql.fetch_all(
-            f"SELECT {lesson_columns}, {done_flag} FROM {lesson_tables} WHERE p.live AND ({under}) ORDER BY p.path", params,
+            f"SELECT {lesson_columns}, {done_flag} FROM {lesson_tables} WHERE p.live AND ({under}) ORDER BY p.path",
+            params,
         ):
             lesson = LessonRow(pk, title, path, page_url(url_path, roots), bool(is_required), minutes)
             lessons_by_id[pk] = lesson
@@ -297,17 +350,23 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
             course_id = next(cid for cid, course in courses.items() if path.startswith(course.path))
             lessons_by_course[course_id].append(lesson)
     # The lesson to resume is nearly always one of those; one left unpublished since is fetched alone.
-    elsewhere = sorted({e.last_lesson_id for e in enrolments if e.last_lesson_id and e.last_lesson_id not in lessons_by_id})
+    elsewhere = sorted(
+        {e.last_lesson_id for e in enrolments if e.last_lesson_id and e.last_lesson_id not in lessons_by_id}
+    )
     if elsewhere:
         marks = ", ".join(["%s"] * len(elsewhere))
-        for pk, title, path, url_path, is_required, minutes in sql.fetch_all(f"SELECT {lesson_columns} FROM {lesson_tables} WHERE p.id IN ({marks})", elsewhere):
+        for pk, title, path, url_path, is_required, minutes in sql.fetch_all(
+            f"SELECT {lesson_columns} FROM {lesson_tables} WHERE p.id IN ({marks})", elsewhere
+        ):
             lessons_by_id[pk] = LessonRow(pk, title, path, page_url(url_path, roots), bool(is_required), minutes)
     groups = {"required": [], "in_progress": [], "completed": [], "course_ids": set(courses)}
     for enrolment in enrolments:
         course = courses[enrolment.course_id]
         progress = course_progress(worker, course, lessons_by_course[enrolment.course_id], done)
         row = {
-            "enrolment": enrolment, "course": course, "progress": progress,
+            "enrolment": enrolment,
+            "course": course,
+            "progress": progress,
             "overdue": bool(enrolment.due_on and not enrolment.completed_on and enrolment.due_on < today),
             "resume": lessons_by_id.get(enrolment.last_lesson_id) or progress["next"],
         }
@@ -378,7 +437,9 @@ def recommended_courses(
         ranked.sort(key=lambda item: (item[0], item[1], item[2].title))
         if ranked:
             names = {row["indicator"].code: row["indicator"].name for row in scored}
-            return [c for _, _, c in ranked[:limit]], "针对您的薄弱指标：" + "、".join(f"{code} {names[code]}" for code in weakest)
+            return [c for _, _, c in ranked[:limit]], "针对您的薄弱指标：" + "、".join(
+                f"{code} {names[code]}" for code in weakest
+            )
     tier = Tier.ONBOARDING if _is_new_hire(worker) else Tier.ANNUAL
     same_tier = [c for c in candidates if c.tier == tier]
     others = [c for c in candidates if c.tier == Tier.THEMATIC and c.enrolment_mode == EnrolmentMode.SELF]
@@ -430,7 +491,11 @@ def sessions_open_to(worker, *, now=None):
     """Upcoming sessions whose host unit is above or at the worker's unit (a street's 大讲堂 is for its grids)."""
     now = now or timezone.now()
     ancestors = [int(x) for x in worker.org_unit.path.strip("/").split("/") if x]
-    return TrainingSession.objects.filter(owner_unit_id__in=ancestors, ends_at__gte=now).select_related("owner_unit").order_by("starts_at")
+    return (
+        TrainingSession.objects.filter(owner_unit_id__in=ancestors, ends_at__gte=now)
+        .select_related("owner_unit")
+        .order_by("starts_at")
+    )
 
 
 def report_units(user):
@@ -442,11 +507,15 @@ def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = N
     today = today or timezone.localdate()
     workers = list(
         scope_queryset(user, Worker.objects.filter(org_unit__path__startswith=unit.path), worker_path="")
-        .select_related("org_unit").order_by("org_unit__path", "employee_no")
+        .select_related("org_unit")
+        .order_by("org_unit__path", "employee_no")
     )
     ids = [w.pk for w in workers]
     per_year = dict(
-        HoursEntry.objects.filter(worker_id__in=ids, earned_on__year=year).values("worker_id").annotate(s=Sum("hours")).values_list("worker_id", "s")
+        HoursEntry.objects.filter(worker_id__in=ids, earned_on__year=year)
+        .values("worker_id")
+        .annotate(s=Sum("hours"))
+        .values_list("worker_id", "s")
     )
     required = annual_hours_required()
     onboarding_required = onboarding_hours_required()
@@ -454,21 +523,37 @@ def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = N
     for worker in workers:
         hours = per_year.get(worker.pk) or ZERO
         onboarding = None
-        if worker.hire_date and worker.hire_date.year >= year - 1 and onboarding_deadline(worker.hire_date).year >= year:
+        if (
+            worker.hire_date
+            and worker.hire_date.year >= year - 1
+            and onboarding_deadline(worker.hire_date).year >= year
+        ):
             onboarding = onboarding_status(worker, today=today)
-        rows.append({
-            "worker": worker, "hours": hours, "met": hours >= required, "short": max(ZERO, required - hours),
-            "onboarding": onboarding,
-        })
+        rows.append(
+            {
+                "worker": worker,
+                "hours": hours,
+                "met": hours >= required,
+                "short": max(ZERO, required - hours),
+                "onboarding": onboarding,
+            }
+        )
     total = len(rows)
     trained = sum(1 for r in rows if r["hours"] > 0)
     met = sum(1 for r in rows if r["met"])
     onboarding_rows = [r for r in rows if r["onboarding"]]
     return {
-        "unit": unit, "year": year, "rows": rows, "total": total, "trained": trained, "met": met,
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "total": total,
+        "trained": trained,
+        "met": met,
         "participation": round(trained * 100 / total, 1) if total else 0,
         "met_rate": round(met * 100 / total, 1) if total else 0,
-        "short": [r for r in rows if not r["met"]], "required": required, "onboarding_required": onboarding_required,
+        "short": [r for r in rows if not r["met"]],
+        "required": required,
+        "onboarding_required": onboarding_required,
         "onboarding_short": [r for r in onboarding_rows if not r["onboarding"]["met"]],
         "onboarding_count": len(onboarding_rows),
     }

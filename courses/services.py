@@ -14,11 +14,19 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from courses import selectors
-from courses.selectors import plain
 from courses.models import (
-    Attendance, CourseIndexPage, CoursePage, Enrolment, EnrolmentMode, HoursEntry, LessonCompletion, LessonPage, Tier,
+    Attendance,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    EnrolmentMode,
+    HoursEntry,
+    LessonCompletion,
+    LessonPage,
+    Tier,
     TrainingSession,
 )
+from courses.selectors import plain
 from lms import roles, sql
 from lms.access import scope_queryset
 from lms.models import AuditLog, OrgUnit, Worker
@@ -102,17 +110,29 @@ def course_assign(
     with transaction.atomic():
         existing = dict(Enrolment.objects.filter(course=course, worker_id__in=chosen).values_list("worker_id", "pk"))
         new = [
-            Enrolment(worker=w, course=course, source=Enrolment.Source.ASSIGNED, required=True, due_on=due_on, assigned_by=actor)
-            for pk, w in chosen.items() if pk not in existing
+            Enrolment(
+                worker=w,
+                course=course,
+                source=Enrolment.Source.ASSIGNED,
+                required=True,
+                due_on=due_on,
+                assigned_by=actor,
+            )
+            for pk, w in chosen.items()
+            if pk not in existing
         ]
         Enrolment.objects.bulk_create(new)
         created = len(new)
         if due_on and existing:  # re-assigning sets the new due date on open enrolments
-            Enrolment.objects.filter(pk__in=existing.values(), completed_on__isnull=True).update(due_on=due_on, required=True)
+            Enrolment.objects.filter(pk__in=existing.values(), completed_on__isnull=True).update(
+                due_on=due_on, required=True
+            )
         for worker in (w for pk, w in chosen.items() if pk not in existing):
             notification_send(
-                recipient=worker.user, title=f"新的必修课程：{course.title}",
-                body=f"请于 {due_on:%Y年%m月%d日} 前完成。" if due_on else "", url=course.url or "",
+                recipient=worker.user,
+                title=f"新的必修课程：{course.title}",
+                body=f"请于 {due_on:%Y年%m月%d日} 前完成。" if due_on else "",
+                url=course.url or "",
                 dedupe_key=f"course-assigned-{course.pk}",
             )
     return created
@@ -131,8 +151,11 @@ def enrolment_self_create(*, worker: Worker, course: CoursePage) -> Enrolment:
             raise CourseRefused("该课程由培训管理员指派，不能自主报名")
         if not selectors.course_audience_includes(locked, worker):
             raise CourseRefused("该课程不面向您所在的组织或角色")
-        missing = [p.title for p in locked.prerequisites.all() if not Enrolment.objects.filter(
-            worker=worker, course=p, completed_on__isnull=False).exists()]
+        missing = [
+            p.title
+            for p in locked.prerequisites.all()
+            if not Enrolment.objects.filter(worker=worker, course=p, completed_on__isnull=False).exists()
+        ]
         if missing:
             raise CourseRefused("请先完成先修课程：" + "、".join(missing))
         if locked.capacity is not None and Enrolment.objects.filter(course=locked).count() >= locked.capacity:
@@ -145,8 +168,10 @@ def onboarding_enrol(*, workers: Iterable[Worker], today: dt.date | None = None,
     course; due at the end of their first month."""
     today = today or timezone.localdate()
     recent = [
-        w for w in workers
-        if w.hire_date and dt.timedelta(0) <= today - w.hire_date <= dt.timedelta(days=settings.COURSES_ONBOARDING_RECENT_DAYS)
+        w
+        for w in workers
+        if w.hire_date
+        and dt.timedelta(0) <= today - w.hire_date <= dt.timedelta(days=settings.COURSES_ONBOARDING_RECENT_DAYS)
     ]
     if not recent:
         return 0
@@ -156,9 +181,15 @@ def onboarding_enrol(*, workers: Iterable[Worker], today: dt.date | None = None,
         for course in courses:
             have = set(Enrolment.objects.filter(course=course, worker__in=recent).values_list("worker_id", flat=True))
             new = [
-                Enrolment(worker=w, course=course, source=Enrolment.Source.ONBOARDING, required=True,
-                          due_on=selectors.onboarding_deadline(w.hire_date))
-                for w in recent if w.pk not in have
+                Enrolment(
+                    worker=w,
+                    course=course,
+                    source=Enrolment.Source.ONBOARDING,
+                    required=True,
+                    due_on=selectors.onboarding_deadline(w.hire_date),
+                )
+                for w in recent
+                if w.pk not in have
             ]
             Enrolment.objects.bulk_create(new)
             created += len(new)
@@ -214,9 +245,15 @@ def _lesson_done(worker, lesson, enrolment, now) -> bool:
     _, created = LessonCompletion.objects.get_or_create(worker=worker, lesson=lesson, defaults={"completed_at": now})
     if created and lesson.minutes:
         HoursEntry.objects.get_or_create(
-            worker=worker, source=HoursEntry.Source.LESSON, lesson=lesson,
-            defaults={"hours": lesson.hours, "earned_on": timezone.localdate(now), "title": f"{enrolment.course.title} · {lesson.title}",
-                      "course": enrolment.course},
+            worker=worker,
+            source=HoursEntry.Source.LESSON,
+            lesson=lesson,
+            defaults={
+                "hours": lesson.hours,
+                "earned_on": timezone.localdate(now),
+                "title": f"{enrolment.course.title} · {lesson.title}",
+                "course": enrolment.course,
+            },
         )
     course_completion_check(worker=worker, enrolment=enrolment, now=now)
     return created
@@ -249,15 +286,25 @@ def course_completion_check(*, worker: Worker, enrolment: Enrolment, now: dt.dat
         worker=worker, source=HoursEntry.Source.LESSON, lesson_id__in=lesson_ids
     ).aggregate(s=Sum("hours"))["s"] or Decimal(0)
     HoursEntry.objects.get_or_create(
-        worker=worker, source=HoursEntry.Source.COURSE, course=course,
-        defaults={"hours": max(Decimal(0), course.hours - credited), "earned_on": today, "title": f"{course.title} 结业"},
+        worker=worker,
+        source=HoursEntry.Source.COURSE,
+        course=course,
+        defaults={
+            "hours": max(Decimal(0), course.hours - credited),
+            "earned_on": today,
+            "title": f"{course.title} 结业",
+        },
     )
     if course.issues_certificate:
         from certificates.services import certificate_issue
 
         certificate_issue(worker=worker, type_code="COURSE", issued_on=today, source_label=course.title)
-    notification_send(recipient=worker.user, title=f"恭喜完成课程：{course.title}", url=course.url or "",
-                      dedupe_key=f"course-completed-{course.pk}")
+    notification_send(
+        recipient=worker.user,
+        title=f"恭喜完成课程：{course.title}",
+        url=course.url or "",
+        dedupe_key=f"course-completed-{course.pk}",
+    )
     return True
 
 
@@ -292,10 +339,20 @@ def hours_record_external(*, actor, worker: Worker, hours: Decimal, earned_on: d
         raise CourseRefused("日期不能晚于今天")
     with transaction.atomic():
         entry = HoursEntry.objects.create(
-            worker=worker, source=HoursEntry.Source.EXTERNAL, hours=hours, earned_on=earned_on, title=title, recorded_by=actor
+            worker=worker,
+            source=HoursEntry.Source.EXTERNAL,
+            hours=hours,
+            earned_on=earned_on,
+            title=title,
+            recorded_by=actor,
         )
-        audit_log_record(actor=actor, action=AuditLog.Action.CHANGE, target_type="hours_entry", target_id=entry.pk,
-                         detail={"worker": worker.employee_no, "hours": str(hours)})
+        audit_log_record(
+            actor=actor,
+            action=AuditLog.Action.CHANGE,
+            target_type="hours_entry",
+            target_id=entry.pk,
+            detail={"worker": worker.employee_no, "hours": str(hours)},
+        )
     return entry
 
 
@@ -377,9 +434,16 @@ def session_check(
 
 def _credit_session(attendance: Attendance, session: TrainingSession, recorded_by=None) -> None:
     HoursEntry.objects.get_or_create(
-        worker=attendance.worker, source=HoursEntry.Source.SESSION, session=session,
-        defaults={"hours": session.hours, "earned_on": timezone.localdate(session.starts_at),
-                  "title": f"面授：{session.title}", "course": session.course, "recorded_by": recorded_by},
+        worker=attendance.worker,
+        source=HoursEntry.Source.SESSION,
+        session=session,
+        defaults={
+            "hours": session.hours,
+            "earned_on": timezone.localdate(session.starts_at),
+            "title": f"面授：{session.title}",
+            "course": session.course,
+            "recorded_by": recorded_by,
+        },
     )
 
 
@@ -402,8 +466,13 @@ def attendance_record(*, actor, session: TrainingSession, worker: Worker, checke
         attendance.checked_out_at = attendance.checked_out_at or checked_out_at
         attendance.save()
         _credit_session(attendance, locked, recorded_by=actor)
-        audit_log_record(actor=actor, action=AuditLog.Action.CHANGE, target_type="attendance", target_id=attendance.pk,
-                         detail={"session": locked.pk, "worker": worker.employee_no})
+        audit_log_record(
+            actor=actor,
+            action=AuditLog.Action.CHANGE,
+            target_type="attendance",
+            target_id=attendance.pk,
+            detail={"session": locked.pk, "worker": worker.employee_no},
+        )
     return attendance
 
 
@@ -414,34 +483,45 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """Due in 7 days, overdue, and (from 1 October) annual hours still short. Each reminder once."""
     today = today or timezone.localdate()
     sent = {"due": 0, "overdue": 0, "annual": 0}
-    open_required = Enrolment.objects.filter(required=True, completed_on__isnull=True, due_on__isnull=False).select_related(
-        "worker__user", "course"
-    )
+    open_required = Enrolment.objects.filter(
+        required=True, completed_on__isnull=True, due_on__isnull=False
+    ).select_related("worker__user", "course")
     for enrolment in open_required.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=7)):
         if notification_send(
-            recipient=enrolment.worker.user, title=f"必修课程“{enrolment.course.title}”将于 {enrolment.due_on:%m月%d日} 到期",
-            body="请尽快完成剩余课时。", url=enrolment.course.url or "",
+            recipient=enrolment.worker.user,
+            title=f"必修课程“{enrolment.course.title}”将于 {enrolment.due_on:%m月%d日} 到期",
+            body="请尽快完成剩余课时。",
+            url=enrolment.course.url or "",
             dedupe_key=f"course-due-{enrolment.pk}-{enrolment.due_on:%Y%m%d}",
         ):
             sent["due"] += 1
     for enrolment in open_required.filter(due_on__lt=today):
         if notification_send(
-            recipient=enrolment.worker.user, title=f"必修课程“{enrolment.course.title}”已逾期",
-            body=f"完成期限为 {enrolment.due_on:%Y年%m月%d日}，请尽快补学。", url=enrolment.course.url or "",
+            recipient=enrolment.worker.user,
+            title=f"必修课程“{enrolment.course.title}”已逾期",
+            body=f"完成期限为 {enrolment.due_on:%Y年%m月%d日}，请尽快补学。",
+            url=enrolment.course.url or "",
             dedupe_key=f"course-overdue-{enrolment.pk}-{enrolment.due_on:%Y%m%d}",
         ):
             sent["overdue"] += 1
     if today >= dt.date(today.year, 10, 1):
         required = selectors.annual_hours_required()
-        trainees = Worker.objects.filter(user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE], user__is_active=True).select_related("user")
+        trainees = Worker.objects.filter(
+            user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE], user__is_active=True
+        ).select_related("user")
         totals = dict(
-            HoursEntry.objects.filter(earned_on__year=today.year).values("worker_id").annotate(s=Sum("hours")).values_list("worker_id", "s")
+            HoursEntry.objects.filter(earned_on__year=today.year)
+            .values("worker_id")
+            .annotate(s=Sum("hours"))
+            .values_list("worker_id", "s")
         )
         for worker in trainees:
             hours = totals.get(worker.pk) or Decimal(0)
             if hours < required and notification_send(
-                recipient=worker.user, title=f"{today.year}年度培训学时尚差 {plain(required - hours)} 学时",
-                body=f"年度轮训要求 {plain(required)} 学时，您已完成 {plain(hours)} 学时，请在年底前补足。", url="/courses/my/",
+                recipient=worker.user,
+                title=f"{today.year}年度培训学时尚差 {plain(required - hours)} 学时",
+                body=f"年度轮训要求 {plain(required)} 学时，您已完成 {plain(hours)} 学时，请在年底前补足。",
+                url="/courses/my/",
                 dedupe_key=f"annual-hours-short-{today.year}",
             ):
                 sent["annual"] += 1
@@ -463,23 +543,49 @@ def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None,
     total = len(report["rows"])
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("学时达标")
-    sheet.append(["工号", "姓名", "所属网格", "入职日期", f"{year}年学时", "年度要求", "年度是否达标", "尚差学时", "入职培训学时", "入职培训状态"])
+    sheet.append(
+        [
+            "工号",
+            "姓名",
+            "所属网格",
+            "入职日期",
+            f"{year}年学时",
+            "年度要求",
+            "年度是否达标",
+            "尚差学时",
+            "入职培训学时",
+            "入职培训状态",
+        ]
+    )
     for done, row in enumerate(report["rows"], start=1):
         worker = row["worker"]
         onboarding = row["onboarding"]
-        sheet.append([
-            worker.employee_no, worker.name, worker.org_unit.full_name,
-            worker.hire_date.isoformat() if worker.hire_date else "",
-            float(row["hours"]), float(report["required"]), "达标" if row["met"] else "未达标", float(row["short"]),
-            float(onboarding["hours"]) if onboarding else None, onboarding["state"] if onboarding else "",
-        ])
+        sheet.append(
+            [
+                worker.employee_no,
+                worker.name,
+                worker.org_unit.full_name,
+                worker.hire_date.isoformat() if worker.hire_date else "",
+                float(row["hours"]),
+                float(report["required"]),
+                "达标" if row["met"] else "未达标",
+                float(row["short"]),
+                float(onboarding["hours"]) if onboarding else None,
+                onboarding["state"] if onboarding else "",
+            ]
+        )
         if progress:
             progress(done, total)
     workbook.save(target)
     if progress:
         progress(total, total)
-    record_audit(actor=actor, action=AuditLog.Action.EXPORT, target_type="training_compliance", target_id=unit.pk,
-                 detail={"year": year, "rows": report["total"]})
+    record_audit(
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        target_type="training_compliance",
+        target_id=unit.pk,
+        detail={"year": year, "rows": report["total"]},
+    )
     return report["total"]
 
 
@@ -499,7 +605,13 @@ def training_record_export(*, worker: Worker, target) -> int:
     sheet.append([])
     sheet.append(["课程", "层级", "报名日期", "结业日期"])
     for enrolment in Enrolment.objects.filter(worker=worker).select_related("course").order_by("enrolled_at"):
-        sheet.append([enrolment.course.title, enrolment.course.get_tier_display(), timezone.localdate(enrolment.enrolled_at).isoformat(),
-                      enrolment.completed_on.isoformat() if enrolment.completed_on else "未结业"])
+        sheet.append(
+            [
+                enrolment.course.title,
+                enrolment.course.get_tier_display(),
+                timezone.localdate(enrolment.enrolled_at).isoformat(),
+                enrolment.completed_on.isoformat() if enrolment.completed_on else "未结业",
+            ]
+        )
     workbook.save(target)
     return count

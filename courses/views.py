@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
-from courses.selectors import plain
 from courses.forms import AssignForm, AttendanceForm, ExternalHoursForm
 from courses.models import CoursePage, EnrolmentMode, LessonPage, TrainingSession
+from courses.selectors import plain
 from lms.access import worker_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,14 +49,19 @@ def my_courses(request):
     groups = selectors.my_courses(worker, today=today)
     recommended, reason = selectors.recommended_courses_cached(worker, taken=groups["course_ids"])
     annual, onboarding = selectors.hours_overview(worker, today=today)
-    return render(request, "courses/my_courses.html", {
-        "groups": groups,
-        "annual": annual,
-        "onboarding": onboarding,
-        "recommended": recommended, "recommend_reason": reason,
-        # The list shows title, time and place: no need to join the host unit in.
-        "sessions": list(selectors.sessions_open_to(worker).select_related(None)[:5]),
-    })
+    return render(
+        request,
+        "courses/my_courses.html",
+        {
+            "groups": groups,
+            "annual": annual,
+            "onboarding": onboarding,
+            "recommended": recommended,
+            "recommend_reason": reason,
+            # The list shows title, time and place: no need to join the host unit in.
+            "sessions": list(selectors.sessions_open_to(worker).select_related(None)[:5]),
+        },
+    )
 
 
 def course_page(request, course: CoursePage):
@@ -66,14 +71,24 @@ def course_page(request, course: CoursePage):
     enrolment = selectors.enrolment_of(worker, course)
     progress = selectors.course_progress(worker, course) if worker else None
     can_self_enrol = bool(
-        worker and enrolment is None and course.enrolment_mode == EnrolmentMode.SELF
+        worker
+        and enrolment is None
+        and course.enrolment_mode == EnrolmentMode.SELF
         and selectors.course_audience_includes(course, worker)
     )
-    return TemplateResponse(request, "courses/course_page.html", {
-        "page": course, "course": course, "enrolment": enrolment, "progress": progress,
-        "can_self_enrol": can_self_enrol, "seats_taken": course.enrolments.count() if course.capacity else None,
-        "can_manage": selectors.courses_managed_by(request.user).filter(pk=course.pk).exists(),
-    })
+    return TemplateResponse(
+        request,
+        "courses/course_page.html",
+        {
+            "page": course,
+            "course": course,
+            "enrolment": enrolment,
+            "progress": progress,
+            "can_self_enrol": can_self_enrol,
+            "seats_taken": course.enrolments.count() if course.capacity else None,
+            "can_manage": selectors.courses_managed_by(request.user).filter(pk=course.pk).exists(),
+        },
+    )
 
 
 def lesson_page(request, lesson: LessonPage):
@@ -90,15 +105,23 @@ def lesson_page(request, lesson: LessonPage):
         services.lesson_open(worker=worker, lesson=lesson, enrolment=enrolment)
     siblings = reader.lessons
     index = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), 0)
-    return TemplateResponse(request, "courses/lesson_page.html", {
-        "page": lesson, "lesson": lesson, "course": reader.course, "enrolment": enrolment,
-        "done": bool(siblings and siblings[index].done),
-        "has_quiz": bool(lesson.quiz_ids()),
-        "prev": siblings[index - 1] if index > 0 else None,
-        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "position": index + 1, "count": len(siblings),
-        "annual": selectors.annual_status(worker, year, hours=reader.year_hours) if worker else None,
-    })
+    return TemplateResponse(
+        request,
+        "courses/lesson_page.html",
+        {
+            "page": lesson,
+            "lesson": lesson,
+            "course": reader.course,
+            "enrolment": enrolment,
+            "done": bool(siblings and siblings[index].done),
+            "has_quiz": bool(lesson.quiz_ids()),
+            "prev": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "position": index + 1,
+            "count": len(siblings),
+            "annual": selectors.annual_status(worker, year, hours=reader.year_hours) if worker else None,
+        },
+    )
 
 
 def lesson_by_path(request, course_slug: str, lesson_slug: str):
@@ -106,8 +129,11 @@ def lesson_by_path(request, course_slug: str, lesson_slug: str):
     restrictions (access is by enrolment), so nothing Wagtail's serve would check is skipped;
     a path that is not a live lesson goes to Wagtail's own serving (404, redirects, other pages)."""
     lesson = (
-        LessonPage.objects.live().filter(slug=lesson_slug, url_path__endswith=f"/courses/{course_slug}/{lesson_slug}/").first()
-        if lesson_slug and course_slug else None
+        LessonPage.objects.live()
+        .filter(slug=lesson_slug, url_path__endswith=f"/courses/{course_slug}/{lesson_slug}/")
+        .first()
+        if lesson_slug and course_slug
+        else None
     )
     if lesson is None or getattr(request, "is_preview", False):
         from wagtail.views import serve
@@ -158,9 +184,14 @@ def training_record(request):
 def ledger(request):
     worker = _worker_or_404(request)
     year = timezone.localdate().year
-    return render(request, "courses/ledger.html", {
-        "entries": selectors.ledger(worker)[:200], "annual": selectors.annual_status(worker, year),
-    })
+    return render(
+        request,
+        "courses/ledger.html",
+        {
+            "entries": selectors.ledger(worker)[:200],
+            "annual": selectors.annual_status(worker, year),
+        },
+    )
 
 
 # --- sessions -------------------------------------------------------------------------------------
@@ -174,9 +205,14 @@ def session_list(request):
     mine = {}
     if worker:
         mine = {a.session_id: a for a in worker.session_attendances.filter(session__in=open_sessions)}
-    return render(request, "courses/session_list.html", {
-        "managed": managed, "open_sessions": [(s, mine.get(s.pk)) for s in open_sessions],
-    })
+    return render(
+        request,
+        "courses/session_list.html",
+        {
+            "managed": managed,
+            "open_sessions": [(s, mine.get(s.pk)) for s in open_sessions],
+        },
+    )
 
 
 def _session_for(request, pk):
@@ -196,10 +232,18 @@ def session_detail(request, pk: int):
     session, manages, worker = _session_for(request, pk)
     attendance = session.attendances.filter(worker=worker).first() if worker else None
     attendances = list(session.attendances.select_related("worker__org_unit")) if manages else []
-    return render(request, "courses/session_detail.html", {
-        "session": session, "manages": manages, "attendance": attendance, "attendances": attendances,
-        "taken": session.attendances.count(), "form": AttendanceForm(user=request.user) if manages else None,
-    })
+    return render(
+        request,
+        "courses/session_detail.html",
+        {
+            "session": session,
+            "manages": manages,
+            "attendance": attendance,
+            "attendances": attendances,
+            "taken": session.attendances.count(),
+            "form": AttendanceForm(user=request.user) if manages else None,
+        },
+    )
 
 
 @login_required
@@ -222,7 +266,9 @@ def session_qr(request, pk: int):
     if not manages:
         raise Http404
     phase = "out" if request.GET.get("phase") == "out" else "in"
-    return render(request, "courses/session_qr.html", {"session": session, "phase": phase, "window": services.QR_WINDOW_SECONDS})
+    return render(
+        request, "courses/session_qr.html", {"session": session, "phase": phase, "window": services.QR_WINDOW_SECONDS}
+    )
 
 
 @login_required
@@ -269,7 +315,9 @@ def session_attendance(request, pk: int):
         tz = timezone.get_current_timezone()
         try:
             services.attendance_record(
-                actor=request.user, session=session, worker=form.cleaned_data["worker"],
+                actor=request.user,
+                session=session,
+                worker=form.cleaned_data["worker"],
                 checked_in_at=dt.datetime.combine(day, form.cleaned_data["checked_in"], tz),
                 checked_out_at=dt.datetime.combine(day, form.cleaned_data["checked_out"], tz),
             )
@@ -291,8 +339,12 @@ def course_assign(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.course_assign(
-                actor=request.user, course=course, org_units=form.cleaned_data["org_units"],
-                role_codes=form.cleaned_data["roles"], workers=form.cleaned_data["workers"], due_on=form.cleaned_data["due_on"],
+                actor=request.user,
+                course=course,
+                org_units=form.cleaned_data["org_units"],
+                role_codes=form.cleaned_data["roles"],
+                workers=form.cleaned_data["workers"],
+                due_on=form.cleaned_data["due_on"],
             )
             messages.success(request, f"已指派，新增 {created} 人")
             return redirect(course.url)
@@ -336,9 +388,15 @@ def _report_args(request, data=None):
 def compliance(request):
     units, unit, year = _report_args(request)
     report = selectors.compliance_rows(request.user, unit, year)
-    return render(request, "courses/compliance.html", {
-        "report": report, "units": units.filter(level__lte=4)[:300], "year": year,
-    })
+    return render(
+        request,
+        "courses/compliance.html",
+        {
+            "report": report,
+            "units": units.filter(level__lte=4)[:300],
+            "year": year,
+        },
+    )
 
 
 @login_required
@@ -349,8 +407,12 @@ def compliance_xlsx(request):
     from lms.services import export_job_start
 
     _, unit, year = _report_args(request, request.POST)
-    job = export_job_start(user=request.user, kind=COMPLIANCE, params={"unit": unit.pk, "year": year},
-                           title=f"{unit.name} {year}年学时达标（Excel）")
+    job = export_job_start(
+        user=request.user,
+        kind=COMPLIANCE,
+        params={"unit": unit.pk, "year": year},
+        title=f"{unit.name} {year}年学时达标（Excel）",
+    )
     return redirect("export_job", pk=job.pk)
 
 
@@ -364,7 +426,12 @@ def home_section(request):
     today = timezone.localdate()
     groups = selectors.my_courses(worker, today=today)
     return {
-        "title": "我的课程", "template": "courses/_home_card.html", "order": 10,
-        "context": {"groups": groups, "annual": selectors.annual_status(worker, today.year),
-                    "is_staff": selectors.is_report_viewer(request.user)},
+        "title": "我的课程",
+        "template": "courses/_home_card.html",
+        "order": 10,
+        "context": {
+            "groups": groups,
+            "annual": selectors.annual_status(worker, today.year),
+            "is_staff": selectors.is_report_viewer(request.user),
+        },
     }

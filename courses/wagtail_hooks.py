@@ -113,7 +113,10 @@ class TrainingSessionViewSet(SnippetViewSet):
     list_display = ["title", "starts_at", "place", "capacity", "owner_unit"]
     search_fields = ["title", "place"]
     panels = [
-        FieldPanel("title"), FieldPanel("course"), FieldPanel("owner_unit"), FieldPanel("place"),
+        FieldPanel("title"),
+        FieldPanel("course"),
+        FieldPanel("owner_unit"),
+        FieldPanel("place"),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("hours")]),
     ]

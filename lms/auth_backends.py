@@ -40,12 +40,12 @@ def user_with_worker(user_id):
     if row is None:
         return None
     user = users.instance(row[: users.width])
-    worker = workers.instance(row[users.width: users.width + workers.width])
+    worker = workers.instance(row[users.width : users.width + workers.width])
     user_field = Worker._meta.get_field("user")
     user_field.remote_field.set_cached_value(user, worker)  # user.worker (None: no profile)
     if worker is not None:
         user_field.set_cached_value(worker, user)
-        Worker._meta.get_field("org_unit").set_cached_value(worker, units.instance(row[users.width + workers.width:]))
+        Worker._meta.get_field("org_unit").set_cached_value(worker, units.instance(row[users.width + workers.width :]))
     return user
 
 
@@ -53,11 +53,7 @@ class InitialPasswordBackend(GridModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or not password:
             return None
-        worker = (
-            Worker.objects.select_related("user")
-            .filter(employee_no=username, must_change_password=True)
-            .first()
-        )
+        worker = Worker.objects.select_related("user").filter(employee_no=username, must_change_password=True).first()
         if worker is None or worker.user.has_usable_password() or len(worker.id_number) < 6:
             return None
         if constant_time_compare(password.upper(), worker.id_number[-6:].upper()) and self.user_can_authenticate(

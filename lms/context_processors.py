@@ -10,8 +10,16 @@ from lms.selectors import unread_notification_count
 @functools.lru_cache(maxsize=8)
 def _tab_urls(urlconf, script_prefix: str) -> dict[str, str]:
     """The tabs' addresses, reversed once per URL configuration rather than on every page."""
-    names = ("trainee_home", "courses:my_courses", "assessments:quiz_list", "certificates:mine",
-             "assessments:marking_queue", "casebank:judge_queue", "manager_home", "hr_home")
+    names = (
+        "trainee_home",
+        "courses:my_courses",
+        "assessments:quiz_list",
+        "certificates:mine",
+        "assessments:marking_queue",
+        "casebank:judge_queue",
+        "manager_home",
+        "hr_home",
+    )
     return {name: reverse(name, urlconf=urlconf) for name in names}
 
 

@@ -58,5 +58,9 @@ class DeferredAudit:
     def __init__(self) -> None:
         self.entries: list[dict] = []
 
-    def __call__(self, *, actor=None, action: str, target_type: str, target_id="", detail: dict | None = None, ip_address=None):
-        self.entries.append({"action": action, "target_type": target_type, "target_id": str(target_id), "detail": detail or {}})
+    def __call__(
+        self, *, actor=None, action: str, target_type: str, target_id="", detail: dict | None = None, ip_address=None
+    ):
+        self.entries.append(
+            {"action": action, "target_type": target_type, "target_id": str(target_id), "detail": detail or {}}
+        )

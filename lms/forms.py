@@ -4,8 +4,14 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label="工号/用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label="工号/用户名",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     error_messages = {
         "invalid_login": "工号或密码不正确。首次登录请使用身份证号后6位作为初始密码。",
@@ -14,8 +20,12 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordSetForm(forms.Form):
-    new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    new_password2 = forms.CharField(label="再次输入新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password1 = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password2 = forms.CharField(
+        label="再次输入新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user

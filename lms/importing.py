@@ -104,7 +104,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise ImportRejected(["文件编码无法识别，请保存为 UTF-8 编码的 CSV"])
+            raise ImportRejected(["文件编码无法识别，请保存为 UTF-8 编码的 CSV"]) from None
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = headers
@@ -118,7 +118,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:
-        raise ImportRejected(["无法读取 Excel 文件，请确认是 .xlsx 格式"])
+        raise ImportRejected(["无法读取 Excel 文件，请确认是 .xlsx 格式"]) from None
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     try:
@@ -129,7 +129,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     records = []
     for cells in iterator:
         record = {}
-        for header, cell in zip(headers, cells):
+        for header, cell in zip(headers, cells, strict=False):
             if header:
                 record[header] = _cell_to_text(cell)
         records.append(record)
@@ -147,7 +147,7 @@ def _read_jsonl(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ImportRejected([f"第{line_no}行: 不是有效的 JSON（{exc.msg}）"])
+            raise ImportRejected([f"第{line_no}行: 不是有效的 JSON（{exc.msg}）"]) from None
         if not isinstance(obj, dict):
             raise ImportRejected([f"第{line_no}行: 每行应是一个 JSON 对象"])
         record = {}
@@ -187,7 +187,7 @@ class ImportCommand(BaseCommand):
         except ImportRejected as rejected:
             for line in rejected.lines:
                 self.stderr.write(line)
-            raise SystemExit(2)
+            raise SystemExit(2) from None
         except CommandError:
             raise
         if summary:

@@ -52,7 +52,7 @@ class OrgUnit(models.Model):
         """Q matching this unit and everything below it, for a model whose org unit is at `prefix`."""
         return models.Q(**{f"{prefix}path__startswith": self.path})
 
-    def is_ancestor_of_or_equal(self, other: "OrgUnit") -> bool:
+    def is_ancestor_of_or_equal(self, other: OrgUnit) -> bool:
         return other.path.startswith(self.path)
 
 

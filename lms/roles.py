@@ -62,4 +62,3 @@ def has_role(user, *codes: str) -> bool:
 def forget_cached_roles(user) -> None:
     if hasattr(user, "_grid_role_codes"):
         del user._grid_role_codes
-

@@ -43,7 +43,9 @@ def notifications_for(user) -> QuerySet[Notification]:
 def visible_workers(user, *, search: str = "") -> QuerySet[Worker]:
     qs = Worker.objects.filter(worker_scope_q(user)).select_related("org_unit", "user")
     if search:
-        qs = qs.filter(Q(name__contains=search) | Q(employee_no__contains=search) | Q(org_unit__full_name__contains=search))
+        qs = qs.filter(
+            Q(name__contains=search) | Q(employee_no__contains=search) | Q(org_unit__full_name__contains=search)
+        )
     return qs.order_by("org_unit__path", "employee_no")
 
 

@@ -24,7 +24,6 @@ User = get_user_model()
 logger = logging.getLogger(__name__)
 
 
-
 # --- roles ----------------------------------------------------------------------------------------
 
 
@@ -34,9 +33,7 @@ def role_groups_ensure() -> dict[str, Group]:
     for code, label in roles.ROLE_CHOICES:
         group, _ = Group.objects.get_or_create(name=label)
         groups[code] = group
-    access_admin = Permission.objects.filter(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    ).first()
+    access_admin = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin").first()
     if access_admin is not None:
         for code in roles.ADMIN_ROLES:
             groups[code].permissions.add(access_admin)
@@ -350,7 +347,9 @@ def worker_pii_reveal(*, viewer, worker: Worker, ip_address=None) -> dict[str, s
 # --- notifications --------------------------------------------------------------------------------
 
 
-def notification_send(*, recipient, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> Notification | None:
+def notification_send(
+    *, recipient, title: str, body: str = "", url: str = "", dedupe_key: str = ""
+) -> Notification | None:
     """Send an in-app message. With a `dedupe_key`, the same reminder reaches a person only once."""
     if dedupe_key and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
         return None
@@ -412,7 +411,9 @@ def export_job_start(*, user, kind: str, params: dict | None = None, title: str 
     if entry is None:
         raise ExportError(f"未知的导出类型“{kind}”")
     with transaction.atomic():
-        job = ExportJob.objects.create(requested_by=user, kind=kind, title=(title or entry.label)[:200], params=params or {})
+        job = ExportJob.objects.create(
+            requested_by=user, kind=kind, title=(title or entry.label)[:200], params=params or {}
+        )
         export_job_run_task.delay_on_commit(job.pk)
     return job
 
@@ -436,7 +437,12 @@ def export_job_run(*, job_id: int) -> ExportJob:
     def progress(done: int, total: int) -> None:
         now = time.monotonic()
         step = max(1, total // _PROGRESS_STEPS)
-        if total != saved["total"] or done >= total or done - saved["done"] >= step or now - saved["at"] >= _PROGRESS_SECONDS:
+        if (
+            total != saved["total"]
+            or done >= total
+            or done - saved["done"] >= step
+            or now - saved["at"] >= _PROGRESS_SECONDS
+        ):
             ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
             saved.update(done=done, total=total, at=now)
 
@@ -452,19 +458,28 @@ def export_job_run(*, job_id: int) -> ExportJob:
         final = saved["total"] or saved["done"]
         try:
             ExportJob.objects.filter(pk=job.pk).update(
-                status=ExportJob.Status.DONE, file=job.file.name, file_name=result.file_name[:200],
-                content_type=result.content_type[:100], audit=result.audit, finished_at=timezone.now(),
-                done=final, total=final,
+                status=ExportJob.Status.DONE,
+                file=job.file.name,
+                file_name=result.file_name[:200],
+                content_type=result.content_type[:100],
+                audit=result.audit,
+                finished_at=timezone.now(),
+                done=final,
+                total=final,
             )
         except Exception:
             job.file.delete(save=False)
             raise
     except ExportError as exc:
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
     except Exception:
         # Tracebacks are for the log; the person who asked sees what to do next.
         logger.exception("export job %s (%s) failed", job.pk, job.kind)
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=EXPORT_FAILED_MESSAGE, finished_at=timezone.now())
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=EXPORT_FAILED_MESSAGE, finished_at=timezone.now()
+        )
     job.refresh_from_db()
     return job
 
@@ -473,8 +488,12 @@ def export_job_download_record(*, job: ExportJob, user, ip_address=None) -> None
     """Log a download as the synchronous export logged itself: the writer's rows, by the downloader."""
     for entry in job.audit:
         audit_log_record(
-            actor=user, action=entry["action"], target_type=entry["target_type"], target_id=entry.get("target_id", ""),
-            detail={**entry.get("detail", {}), "export_job": job.pk}, ip_address=ip_address,
+            actor=user,
+            action=entry["action"],
+            target_type=entry["target_type"],
+            target_id=entry.get("target_id", ""),
+            detail={**entry.get("detail", {}), "export_job": job.pk},
+            ip_address=ip_address,
         )
 
 

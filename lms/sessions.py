@@ -14,7 +14,8 @@ class SessionStore(db.SessionStore):
         using = router.db_for_read(self.model)
         row = sql.fetch_one(
             f"SELECT session_data FROM {sql.table(self.model)} WHERE session_key = %s AND expire_date > %s",
-            [self.session_key, sql.datetime_param(timezone.now(), using=using)], using=using,
+            [self.session_key, sql.datetime_param(timezone.now(), using=using)],
+            using=using,
         )
         if row is None:
             self._session_key = None

@@ -190,7 +190,9 @@ WAGTAIL_I18N_ENABLED = False
 # modelsearch.backends.elasticsearch8) and SEARCH_URL; no app code changes.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": os.environ.get("SEARCH_BACKEND", "casebank.search.backend")}}
 if os.environ.get("SEARCH_URL"):
-    WAGTAILSEARCH_BACKENDS["default"].update(URLS=[os.environ["SEARCH_URL"]], INDEX=os.environ.get("SEARCH_INDEX", "gridacademy"))
+    WAGTAILSEARCH_BACKENDS["default"].update(
+        URLS=[os.environ["SEARCH_URL"]], INDEX=os.environ.get("SEARCH_INDEX", "gridacademy")
+    )
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 # Wagtail's own background work (search index updates, reference index) stays immediate.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,9 +7,13 @@ from lms import services
 
 
 @shared_task(name="lms.notification_send")
-def notification_send_task(recipient_id: int, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int | None:
+def notification_send_task(
+    recipient_id: int, title: str, body: str = "", url: str = "", dedupe_key: str = ""
+) -> int | None:
     recipient = get_user_model().objects.get(pk=recipient_id)
-    notification = services.notification_send(recipient=recipient, title=title, body=body, url=url, dedupe_key=dedupe_key)
+    notification = services.notification_send(
+        recipient=recipient, title=title, body=body, url=url, dedupe_key=dedupe_key
+    )
     return notification.pk if notification else None
 
 

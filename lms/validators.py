@@ -11,7 +11,7 @@ _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def id_number_check_char(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=False))
     return _CHECK_CHARS[total % 11]
 
 

@@ -34,9 +34,7 @@ class RateLimitedLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        reason = selectors.login_block_reason(
-            username=request.POST.get("username", ""), ip_address=client_ip(request)
-        )
+        reason = selectors.login_block_reason(username=request.POST.get("username", ""), ip_address=client_ip(request))
         if reason:
             form = self.get_form()
             form.errors.clear()
@@ -169,7 +167,7 @@ def worker_detail(request, employee_no: str):
         try:
             revealed = services.worker_pii_reveal(viewer=request.user, worker=worker, ip_address=client_ip(request))
         except PermissionError:
-            raise Http404("页面不存在")
+            raise Http404("页面不存在") from None
     return render(
         request,
         "lms/worker_detail.html",
@@ -220,12 +218,19 @@ def export_job(request, pk: int):
 @login_required
 def export_job_status(request, pk: int):
     job = _export_job(request, pk)
-    return JsonResponse({
-        "status": job.status, "status_label": job.get_status_display(), "done": job.done, "total": job.total,
-        "percent": job.percent, "ready": bool(job.status == job.Status.DONE and job.file),
-        "download_url": reverse("export_job_download", args=[job.pk]) if job.file else "", "file_name": job.file_name,
-        "error": job.error,
-    })
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "ready": bool(job.status == job.Status.DONE and job.file),
+            "download_url": reverse("export_job_download", args=[job.pk]) if job.file else "",
+            "file_name": job.file_name,
+            "error": job.error,
+        }
+    )
 
 
 @login_required

@@ -42,7 +42,9 @@ def phone_page():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True
+        )
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page

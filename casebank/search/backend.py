@@ -13,7 +13,7 @@ Elasticsearch/OpenSearch with a Chinese analyzer by changing that setting alone.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from django.db import connection
 from django.db.models.sql import InsertQuery
@@ -60,15 +60,17 @@ class ChineseQueryMixin:
         query, operator = self._prepare(query, operator)
         if query is None:
             return EmptySearchResults()
-        return super().search(query, model_or_queryset, fields=fields, operator=operator,
-                              order_by_relevance=order_by_relevance)
+        return super().search(
+            query, model_or_queryset, fields=fields, operator=operator, order_by_relevance=order_by_relevance
+        )
 
     def autocomplete(self, query, model_or_queryset, fields=None, operator=None, order_by_relevance=True):
         query, operator = self._prepare(query, operator)
         if query is None:
             return EmptySearchResults()
-        return super().autocomplete(query, model_or_queryset, fields=fields, operator=operator,
-                                    order_by_relevance=order_by_relevance)
+        return super().autocomplete(
+            query, model_or_queryset, fields=fields, operator=operator, order_by_relevance=order_by_relevance
+        )
 
 
 class RankedIdsMixin:
@@ -111,7 +113,7 @@ def _with_ranking_index(index_class):
     return RankingIndex
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sqlite_backend_class():
     from modelsearch.backends.database.sqlite import sqlite as upstream
 
@@ -133,8 +135,13 @@ def _sqlite_backend_class():
                 title, autocomplete, body = data[object_id]
                 entries.filter(object_id=object_id).update(title=title, autocomplete=autocomplete, body=body)
             self.entries.bulk_create(
-                upstream.IndexEntry(content_type_id=content_type_pk, object_id=object_id, title=title,
-                                    autocomplete=autocomplete, body=body)
+                upstream.IndexEntry(
+                    content_type_id=content_type_pk,
+                    object_id=object_id,
+                    title=title,
+                    autocomplete=autocomplete,
+                    body=body,
+                )
                 for object_id, (title, autocomplete, body) in data.items()
                 if object_id not in indexed
             )
@@ -146,7 +153,7 @@ def _sqlite_backend_class():
     return ChineseSQLiteBackend
 
 
-@lru_cache(maxsize=None)
+@cache
 def _postgres_backend_class():
     from modelsearch.backends.database.postgres import postgres as upstream
 

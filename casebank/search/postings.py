@@ -51,7 +51,9 @@ _REGISTRY: dict[type, RankedModel] = {}
 def register_ranked_model(model, *, document, sort_key=lambda obj: 0.0, listed=None) -> None:
     """Keep a ranking index for `model` (called from an AppConfig.ready)."""
     _REGISTRY[model] = RankedModel(
-        document=document, sort_key=sort_key, listed=listed or (lambda objs: {obj.pk for obj in objs}),
+        document=document,
+        sort_key=sort_key,
+        listed=listed or (lambda objs: {obj.pk for obj in objs}),
     )
 
 
@@ -105,7 +107,8 @@ def index_objects(model, objs: Iterable) -> None:
     listed = spec.listed(objs)
     new = {
         int(obj.pk): (float(spec.sort_key(obj)), document_impacts(*spec.document(obj)))
-        for obj in objs if obj.pk in listed
+        for obj in objs
+        if obj.pk in listed
     }
     _write(_content_type_id(model), [int(obj.pk) for obj in objs], new)
 
@@ -124,7 +127,9 @@ def prune_missing(model) -> None:
 
     if ranked_model(model) is None:
         return
-    indexed = set(SearchDocument.objects.filter(content_type_id=_content_type_id(model)).values_list("object_id", flat=True))
+    indexed = set(
+        SearchDocument.objects.filter(content_type_id=_content_type_id(model)).values_list("object_id", flat=True)
+    )
     existing = set(model._default_manager.filter(pk__in=indexed).values_list("pk", flat=True))
     unindex_objects(model, indexed - existing)
 
@@ -152,7 +157,7 @@ def _lock_buckets(content_type_id: int, buckets: list[int]) -> None:
 
 def _chunks(items: list, size: int = 500):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _write(content_type_id: int, object_ids: list[int], new: dict[int, tuple[float, dict[str, float]]]) -> None:
@@ -165,15 +170,20 @@ def _write(content_type_id: int, object_ids: list[int], new: dict[int, tuple[flo
         _lock_buckets(content_type_id, sorted(by_bucket))
         previous = {}
         for chunk in _chunks(object_ids):
-            previous.update(SearchDocument.objects.filter(content_type_id=content_type_id, object_id__in=chunk)
-                            .values_list("object_id", "terms"))
+            previous.update(
+                SearchDocument.objects.filter(content_type_id=content_type_id, object_id__in=chunk).values_list(
+                    "object_id", "terms"
+                )
+            )
         for bucket, pks in sorted(by_bucket.items()):
             _write_bucket(content_type_id, bucket, pks, previous, new)
         for chunk in _chunks(object_ids):
             SearchDocument.objects.filter(content_type_id=content_type_id, object_id__in=chunk).delete()
         SearchDocument.objects.bulk_create(
-            (SearchDocument(content_type_id=content_type_id, object_id=pk, terms=" ".join(sorted(impacts)))
-             for pk, (_, impacts) in new.items()),
+            (
+                SearchDocument(content_type_id=content_type_id, object_id=pk, terms=" ".join(sorted(impacts)))
+                for pk, (_, impacts) in new.items()
+            ),
             batch_size=500,
         )
 
@@ -208,8 +218,15 @@ def _write_bucket(content_type_id, bucket, pks, previous, new) -> None:
             ids = np.concatenate([ids, np.fromiter((pk for pk, _ in added), dtype=_ID_DTYPE, count=len(added))])
             values = np.concatenate([values, np.fromiter((v for _, v in added), dtype=_VALUE_DTYPE, count=len(added))])
         if len(ids):
-            rows.append(SearchPostingList(content_type_id=content_type_id, term=term, bucket=bucket,
-                                          object_ids=ids.tobytes(), impacts=values.tobytes()))
+            rows.append(
+                SearchPostingList(
+                    content_type_id=content_type_id,
+                    term=term,
+                    bucket=bucket,
+                    object_ids=ids.tobytes(),
+                    impacts=values.tobytes(),
+                )
+            )
     stale = [pk for pk, _, _ in existing.values()]
     for chunk in _chunks(stale):
         SearchPostingList.objects.filter(pk__in=chunk).delete()
@@ -230,9 +247,11 @@ def ranked_ids(model, terms: list[str], limit: int, *, only_ids=None) -> tuple[i
     terms = [t for t in dict.fromkeys(terms) if t and len(t) <= MAX_TERM_LENGTH]
     if not terms or limit <= 0:
         return 0, []
-    rows = list(SearchPostingList.objects.filter(
-        content_type_id=_content_type_id(model), term__in=[*terms, SORT_KEY_TERM]
-    ).order_by("term", "bucket").values_list("term", "object_ids", "impacts"))
+    rows = list(
+        SearchPostingList.objects.filter(content_type_id=_content_type_id(model), term__in=[*terms, SORT_KEY_TERM])
+        .order_by("term", "bucket")
+        .values_list("term", "object_ids", "impacts")
+    )
     id_parts, value_parts, key_ids, key_values = [], [], [], []
     for term, ids, values in rows:
         (key_ids if term == SORT_KEY_TERM else id_parts).append(np.frombuffer(ids, dtype=_ID_DTYPE))

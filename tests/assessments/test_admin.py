@@ -30,7 +30,12 @@ def test_trainer_sees_bank_quiz_and_model_screens(trainer_client):
     ):
         response = trainer_client.get(reverse(name, args=args))
         assert response.status_code == 200, name
-    assert "应急处置规范性" in trainer_client.get(reverse("wagtailsnippets_assessments_competencymodel:edit", args=[model.pk])).content.decode()
+    assert (
+        "应急处置规范性"
+        in trainer_client.get(
+            reverse("wagtailsnippets_assessments_competencymodel:edit", args=[model.pk])
+        ).content.decode()
+    )
 
 
 def test_editing_a_used_question_in_the_admin_makes_a_new_version(trainer_client, city_tree, make_worker):
@@ -39,13 +44,23 @@ def test_editing_a_used_question_in_the_admin_makes_a_new_version(trainer_client
     question = Question.objects.get()
     url = reverse("wagtailsnippets_assessments_question:edit", args=[question.pk])
     data = {
-        "qtype": "单选", "difficulty": "易", "points": "2", "stem": question.stem,
-        "options": '{"A": "2小时", "B": "24小时", "C": "72小时"}', "answer": "C", "explanation": "改了答案",
-        "indicator_code": "3.3", "category": "政策法规", "marking_guide": "",
+        "qtype": "单选",
+        "difficulty": "易",
+        "points": "2",
+        "stem": question.stem,
+        "options": '{"A": "2小时", "B": "24小时", "C": "72小时"}',
+        "answer": "C",
+        "explanation": "改了答案",
+        "indicator_code": "3.3",
+        "category": "政策法规",
+        "marking_guide": "",
     }
     response = trainer_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert list(QuestionVersion.objects.filter(question=question).values_list("number", "answer")) == [(1, "B"), (2, "C")]
+    assert list(QuestionVersion.objects.filter(question=question).values_list("number", "answer")) == [
+        (1, "B"),
+        (2, "C"),
+    ]
 
 
 def test_trainees_cannot_enter_the_admin(client, city_tree, make_worker):

@@ -55,8 +55,15 @@ def test_list_start_save_submit(client, trainee):
 
 @pytest.mark.parametrize(
     "qtype, body",
-    [("单选", {"answer": "AB"}), ("多选", {"answer": ["A"]}), ("判断", {"answer": "yes"}), ("填空", {"answer": "二"}),
-     ("填空", {"answer": ["二"]}), ("单选", {"wrong": 1}), ("单选", [1, 2])],
+    [
+        ("单选", {"answer": "AB"}),
+        ("多选", {"answer": ["A"]}),
+        ("判断", {"answer": "yes"}),
+        ("填空", {"answer": "二"}),
+        ("填空", {"answer": ["二"]}),
+        ("单选", {"wrong": 1}),
+        ("单选", [1, 2]),
+    ],
 )
 def test_wrong_shape_is_400_in_chinese(client, trainee, qtype, body):
     client.force_login(trainee.user)

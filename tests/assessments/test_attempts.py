@@ -58,7 +58,12 @@ def test_full_marks_and_evidence_per_indicator(worker):
     attempt = attempt_start(quiz=quiz, worker=worker)
     answer_all_right(attempt)
     result = attempt_submit(attempt=attempt)
-    assert (result.state, result.score, result.max_score, result.passed) == (AttemptState.GRADED, Decimal("10.00"), Decimal("10.00"), True)
+    assert (result.state, result.score, result.max_score, result.passed) == (
+        AttemptState.GRADED,
+        Decimal("10.00"),
+        Decimal("10.00"),
+        True,
+    )
     evidence = {(e.indicator.code, e.score) for e in Evidence.objects.filter(worker=worker)}
     assert evidence == {("3.3", Decimal("100.00")), ("1.3", Decimal("100.00")), ("3.4", Decimal("100.00"))}
     assert Evidence.objects.filter(worker=worker).count() == 4  # one per graded answer
@@ -157,7 +162,9 @@ def test_window_and_draft_refuse_starts(worker):
         attempt_start(quiz=make_quiz("草稿", is_draft=True), worker=worker)
 
 
-@pytest.mark.parametrize("method, expected", [("highest", "100.00"), ("first", "20.00"), ("last", "50.00"), ("average", "56.67")])
+@pytest.mark.parametrize(
+    "method, expected", [("highest", "100.00"), ("first", "20.00"), ("last", "50.00"), ("average", "56.67")]
+)
 def test_grading_methods(worker, method, expected):
     # one ten-blank question, so the three attempts can score 20%, 100% and 50%
     blanks = dict(qtype="填空", stem="十个空", answer="a;b;c;d;e;f;g;h;i;j", points=Decimal("10"))
@@ -173,9 +180,25 @@ def test_grading_methods(worker, method, expected):
 def test_random_draws_per_slot(worker):
     quiz = make_quiz(questions=[SAMPLE[0]])
     for n in range(6):
-        question_save(qtype="判断", stem=f"应急题{n}", answer="对", points=1, indicator_code="3.2", difficulty="中", category="应急处置")
+        question_save(
+            qtype="判断",
+            stem=f"应急题{n}",
+            answer="对",
+            points=1,
+            indicator_code="3.2",
+            difficulty="中",
+            category="应急处置",
+        )
     for n in range(4):
-        question_save(qtype="判断", stem=f"政策题{n}", answer="错", points=1, indicator_code="1.1", difficulty="中", category="政策法规")
+        question_save(
+            qtype="判断",
+            stem=f"政策题{n}",
+            answer="错",
+            points=1,
+            indicator_code="1.1",
+            difficulty="中",
+            category="政策法规",
+        )
     QuizDrawRule.objects.create(quiz=quiz, count=3, category="应急处置", difficulty="中")
     QuizDrawRule.objects.create(quiz=quiz, count=2, indicator_code="1.1")
     attempt = attempt_start(quiz=quiz, worker=worker, seed=7)

@@ -16,13 +16,20 @@ FIELDS = ("qtype", "stem", "options", "answer", "explanation", "points", "indica
 
 def contents(quiz):
     return [
-        tuple(getattr(slot.question, f) for f in FIELDS) for slot in quiz.slots.select_related("question").order_by("order")
+        tuple(getattr(slot.question, f) for f in FIELDS)
+        for slot in quiz.slots.select_related("question").order_by("order")
     ]
 
 
 def single_blank_bank():
     questions = [q for q in SAMPLE if q["qtype"] != "填空"] + [
-        dict(qtype="填空", stem="报警电话：{110}？含特殊字符 ~ = # :", answer="110|幺幺零", points=1, indicator_code="3.2"),
+        dict(
+            qtype="填空",
+            stem="报警电话：{110}？含特殊字符 ~ = # :",
+            answer="110|幺幺零",
+            points=1,
+            indicator_code="3.2",
+        ),
         {**ESSAY, "explanation": "要点：关阀\n开窗"},
     ]
     questions[0] = {**questions[0], "explanation": "一般问题24小时响应，72小时办结"}

@@ -24,8 +24,16 @@ def test_default_model_has_5_primary_and_18_secondary_indicators():
 
 @pytest.mark.parametrize(
     "score, level",
-    [("100", Level.EXCELLENT), ("90", Level.EXCELLENT), ("89.99", Level.GOOD), ("80", Level.GOOD),
-     ("79.99", Level.PASS), ("60", Level.PASS), ("59.99", Level.IMPROVE), ("0", Level.IMPROVE)],
+    [
+        ("100", Level.EXCELLENT),
+        ("90", Level.EXCELLENT),
+        ("89.99", Level.GOOD),
+        ("80", Level.GOOD),
+        ("79.99", Level.PASS),
+        ("60", Level.PASS),
+        ("59.99", Level.IMPROVE),
+        ("0", Level.IMPROVE),
+    ],
 )
 def test_level_bands(score, level):
     assert level_for(Decimal(score)) == level
@@ -36,14 +44,25 @@ def test_evidence_record_upserts_per_source_and_validates(city_tree, make_worker
     day = dt.date(2026, 3, 1)
     evidence_record(worker=worker, indicator_code="2.3", score=Decimal("70"), occurred_on=day, source=("drill", 5))
     evidence_record(worker=worker, indicator_code="2.3", score=Decimal("90"), occurred_on=day, source=("drill", 5))
-    evidence_record(worker=worker, indicator_code="2.3", score=Decimal("80"), occurred_on=day + dt.timedelta(days=1), source=("mentor", 1))
+    evidence_record(
+        worker=worker,
+        indicator_code="2.3",
+        score=Decimal("80"),
+        occurred_on=day + dt.timedelta(days=1),
+        source=("mentor", 1),
+    )
     assert Evidence.objects.filter(worker=worker).count() == 2
     with pytest.raises(ValueError, match="0–100"):
         evidence_record(worker=worker, indicator_code="2.3", score=101, occurred_on=day, source=("drill", 6))
     with pytest.raises(ValueError, match="未知能力指标"):
         evidence_record(worker=worker, indicator_code="6.1", score=50, occurred_on=day, source=("drill", 7))
     row = next(r for r in worker_indicator_summary(worker) if r["indicator"].code == "2.3")
-    assert (row["count"], row["average"], row["latest"], row["level"]) == (2, Decimal("85.00"), Decimal("80.00"), Level.GOOD)
+    assert (row["count"], row["average"], row["latest"], row["level"]) == (
+        2,
+        Decimal("85.00"),
+        Decimal("80.00"),
+        Level.GOOD,
+    )
 
 
 def test_new_model_version_copies_indicators_and_becomes_active():

@@ -27,7 +27,12 @@ def test_demo_load_is_idempotent():
     demo.load(io.StringIO())
     counts = (Question.objects.count(), QuestionVersion.objects.count(), Attempt.objects.count(), Quiz.objects.count())
     demo.load(io.StringIO())
-    assert counts == (Question.objects.count(), QuestionVersion.objects.count(), Attempt.objects.count(), Quiz.objects.count())
+    assert counts == (
+        Question.objects.count(),
+        QuestionVersion.objects.count(),
+        Attempt.objects.count(),
+        Quiz.objects.count(),
+    )
     exam = Quiz.objects.get(title=demo.EXAM)
     assert exam.attempts.count() == 20 and exam.markers.count() == 2
     assert exam.attempts.filter(state="pending_marking").exists()

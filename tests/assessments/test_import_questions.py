@@ -1,8 +1,6 @@
 """`import_questions FILE --quiz NAME`: CSV/XLSX/GIFT, atomic, idempotent, versioned."""
 
-
 import pytest
-from django.core.management import call_command
 from openpyxl import Workbook
 
 from assessments.models import Answer, Question, QuestionVersion, Quiz
@@ -13,7 +11,19 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "分值", "能力指标", "难度"]
 GOOD = [
-    ["单选", "一般问题多长时间内办结？", "24小时", "48小时", "72小时", "", "C", "一般问题24小时响应、72小时办结", "2", "3.3", "易"],
+    [
+        "单选",
+        "一般问题多长时间内办结？",
+        "24小时",
+        "48小时",
+        "72小时",
+        "",
+        "C",
+        "一般问题24小时响应、72小时办结",
+        "2",
+        "3.3",
+        "易",
+    ],
     ["多选", "哪些不属于网格员职责？", "行政执法", "强制拆迁", "政策宣传", "信息采集", "AB", "", "4", "1.3", "中"],
     ["判断", "黄色关注对象每半月联系一次。", "", "", "", "", "对", "", "1", "3.4", ""],
     ["填空", "火警电话是____。", "", "", "", "", "119", "", "1", "3.2", "易"],
@@ -45,11 +55,19 @@ def test_csv_creates_quiz_with_defaults_and_file_order(tmp_path):
 def test_rerun_changes_nothing_and_makes_no_versions(tmp_path):
     path = write_csv(tmp_path / "q.csv", GOOD)
     run(path)
-    before = (Question.objects.count(), QuestionVersion.objects.count(), list(Question.objects.values_list("updated_at", flat=True)))
+    before = (
+        Question.objects.count(),
+        QuestionVersion.objects.count(),
+        list(Question.objects.values_list("updated_at", flat=True)),
+    )
     status, out, _ = run(path)
     assert status == 0
     assert "未变化 5 题" in out
-    after = (Question.objects.count(), QuestionVersion.objects.count(), list(Question.objects.values_list("updated_at", flat=True)))
+    after = (
+        Question.objects.count(),
+        QuestionVersion.objects.count(),
+        list(Question.objects.values_list("updated_at", flat=True)),
+    )
     assert before == after
 
 

@@ -67,7 +67,10 @@ def graded_population(quiz, workers):
             elif answer.version.qtype == "判断":
                 answer_save(answer=answer, response="对" if right else "错")
             else:
-                answer_save(answer=answer, response=answer.version.answer if right else "C" if answer.version.answer != "C" else "A")
+                answer_save(
+                    answer=answer,
+                    response=answer.version.answer if right else "C" if answer.version.answer != "C" else "A",
+                )
         attempt_submit(attempt=attempt)
 
 
@@ -97,7 +100,10 @@ def test_results_page_and_exports_for_trainers_only(client, city_tree, make_work
     sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("工号", "姓名", "所属网格") and len(rows) == 4
-    assert AuditLog.objects.filter(action=AuditLog.Action.EXPORT, target_type="quiz_results", actor=trainer.user).count() == 1
+    assert (
+        AuditLog.objects.filter(action=AuditLog.Action.EXPORT, target_type="quiz_results", actor=trainer.user).count()
+        == 1
+    )
     gift = client.get(f"/quizzes/{quiz.pk}/bank.gift").content.decode()
     assert "一般问题的响应时限是多少？" in gift
     for role in (roles.TRAINEE, roles.MANAGER, roles.HR, roles.JUDGE, roles.MENTOR):
@@ -112,7 +118,11 @@ def test_results_export_is_scoped_to_the_trainers_subtree(client, city_tree, mak
     graded_population(quiz, [make_worker(unit=city_tree["grid_a"]), make_worker(unit=city_tree["grid_b"])])
     trainer_b = make_worker(unit=city_tree["street_b"], role_codes={roles.TRAINER})
     client.force_login(trainer_b.user)
-    rows = list(load_workbook(io.BytesIO(export_through_job(client, f"/quizzes/{quiz.pk}/results.xlsx")[2])).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(export_through_job(client, f"/quizzes/{quiz.pk}/results.xlsx")[2])).active.iter_rows(
+            values_only=True
+        )
+    )
     assert len(rows) == 2 and rows[1][2].endswith("乙街道/二社区/一网格")
 
 

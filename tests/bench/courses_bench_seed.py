@@ -19,9 +19,9 @@ from courses import demo, services
 from courses.demo_data.content import ANNUAL, ONBOARDING
 from courses.models import Enrolment, HoursEntry, LessonCompletion, Tier
 from lms import roles
-from tests.bench.sessions import bench_sessions_create
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
+from tests.bench.sessions import bench_sessions_create
 
 TRAINEES = 1000
 
@@ -33,13 +33,22 @@ def main(output_path: str) -> None:
     with transaction.atomic():
         groups = role_groups_ensure()
         city = org_unit_get_or_create_path(names=["压测市"])
-        grids = [org_unit_get_or_create_path(names=["压测市", f"区{d}", f"街道{d}{s}", f"社区{s}", f"网格{g}"])
-                 for d in range(2) for s in range(4) for g in range(5)]
+        grids = [
+            org_unit_get_or_create_path(names=["压测市", f"区{d}", f"街道{d}{s}", f"社区{s}", f"网格{g}"])
+            for d in range(2)
+            for s in range(4)
+            for g in range(5)
+        ]
         password = make_password("Bench@2026")
         users = User.objects.bulk_create(User(username=f"C{n:05d}", password=password) for n in range(TRAINEES))
         workers = Worker.objects.bulk_create(
-            Worker(user=u, employee_no=u.username, name=f"学员{n}", org_unit=grids[n % len(grids)],
-                   hire_date=today - dt.timedelta(days=rng.randint(1, 20)))
+            Worker(
+                user=u,
+                employee_no=u.username,
+                name=f"学员{n}",
+                org_unit=grids[n % len(grids)],
+                hire_date=today - dt.timedelta(days=rng.randint(1, 20)),
+            )
             for n, u in enumerate(users)
         )
         through = User.groups.through
@@ -49,15 +58,26 @@ def main(output_path: str) -> None:
         annual = demo._course(index, {**ANNUAL, "slug": "annual-bench"}, tier=Tier.ANNUAL, owner=city)
         courses = [onboarding, annual]
         lessons = {c.pk: list(c.lessons()) for c in courses}
-        Enrolment.objects.bulk_create(Enrolment(worker=w, course=c, due_on=today + dt.timedelta(days=30)) for w in workers for c in courses)
+        Enrolment.objects.bulk_create(
+            Enrolment(worker=w, course=c, due_on=today + dt.timedelta(days=30)) for w in workers for c in courses
+        )
         now = timezone.now()
         completions, entries = [], []
         for worker in workers:
             for course in courses:
                 for lesson in lessons[course.pk][: rng.randint(0, len(lessons[course.pk]) - 1)]:
                     completions.append(LessonCompletion(worker=worker, lesson=lesson, completed_at=now))
-                    entries.append(HoursEntry(worker=worker, source="lesson", hours=lesson.hours, earned_on=today,
-                                              title=lesson.title, lesson=lesson, course=course))
+                    entries.append(
+                        HoursEntry(
+                            worker=worker,
+                            source="lesson",
+                            hours=lesson.hours,
+                            earned_on=today,
+                            title=lesson.title,
+                            lesson=lesson,
+                            course=course,
+                        )
+                    )
         LessonCompletion.objects.bulk_create(completions, batch_size=2000)
         HoursEntry.objects.bulk_create(entries, batch_size=2000)
         sessions = bench_sessions_create(users)

@@ -145,10 +145,28 @@ def gunicorn(env: dict, *, workers: int, threads: int):
     """Serve the project with gunicorn (gthread) on a free port; yields the port."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-         "--keep-alive", "30", "--backlog", "2048", "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lms.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     try:
         for _ in range(300):

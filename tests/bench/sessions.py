@@ -22,5 +22,7 @@ def bench_sessions_create(users) -> list[Session]:
             BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
-        sessions.append(Session(session_key=store._get_new_session_key(), session_data=store.encode(data), expire_date=expires))
+        sessions.append(
+            Session(session_key=store._get_new_session_key(), session_data=store.encode(data), expire_date=expires)
+        )
     return Session.objects.bulk_create(sessions)

@@ -33,9 +33,26 @@ from casebank.models import CaseCategory, CasePage
 N_CASES = int(os.environ.get("CASEBANK_BENCH_CASES", 50_000))
 PG_URL = os.environ.get("CASEBANK_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ga_cases_bench")
 QUERIES = [
-    "纠纷", "漏水", "燃气泄漏", "传销", "吵", "狗", "高空抛物 监控", "独居老人 突发疾病", "噪音", "低保",
-    "楼上邻居家的卫生间一直漏水把我家天花板泡坏了该找谁", "电动车推进楼道里充电会不会有危险", "居民", "老人",
-    "消防通道", "医保缴费", "押金", "暴雨 地下室", "广场舞 音量", "婆媳",
+    "纠纷",
+    "漏水",
+    "燃气泄漏",
+    "传销",
+    "吵",
+    "狗",
+    "高空抛物 监控",
+    "独居老人 突发疾病",
+    "噪音",
+    "低保",
+    "楼上邻居家的卫生间一直漏水把我家天花板泡坏了该找谁",
+    "电动车推进楼道里充电会不会有危险",
+    "居民",
+    "老人",
+    "消防通道",
+    "医保缴费",
+    "押金",
+    "暴雨 地下室",
+    "广场舞 音量",
+    "婆媳",
 ]
 # searches with a category filter (the filter becomes a pk list for the ranking index)
 FILTERED = [("纠纷", "邻里纠纷"), ("老人", "独居老人"), ("居民 投诉", "噪音扰民"), ("燃气", "燃气安全")]
@@ -55,7 +72,7 @@ def bulk_cases(count: int) -> list[int]:
     content_type = ContentType.objects.get_for_model(CasePage)
     locale = Locale.get_default()
     start = library.numchild
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ids: list[int] = []
     batch = 2000
     for offset in range(0, count, batch):
@@ -65,21 +82,43 @@ def bulk_cases(count: int) -> list[int]:
             other = CASES[rng.randrange(len(CASES))]
             title = f"{rng.choice(COMMUNITIES)}社区{base[0]}（第{n + 1}号）"
             slug = f"bench-{n + 1}"
-            pages.append(Page(
-                title=title, draft_title=title, slug=slug, content_type=content_type,
-                path=CasePage._get_path(library.path, library.depth + 1, start + n + 1), depth=library.depth + 1,
-                numchild=0, url_path=f"{library.url_path}{slug}/", live=True, has_unpublished_changes=False,
-                first_published_at=now, last_published_at=now, locale=locale, translation_key=uuid.uuid4(),
-            ))
-            details.append((categories[base[1]], base[2] + other[4], base[3], base[4], base[5],
-                            dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(300))))
+            pages.append(
+                Page(
+                    title=title,
+                    draft_title=title,
+                    slug=slug,
+                    content_type=content_type,
+                    path=CasePage._get_path(library.path, library.depth + 1, start + n + 1),
+                    depth=library.depth + 1,
+                    numchild=0,
+                    url_path=f"{library.url_path}{slug}/",
+                    live=True,
+                    has_unpublished_changes=False,
+                    first_published_at=now,
+                    last_published_at=now,
+                    locale=locale,
+                    translation_key=uuid.uuid4(),
+                )
+            )
+            details.append(
+                (
+                    categories[base[1]],
+                    base[2] + other[4],
+                    base[3],
+                    base[4],
+                    base[5],
+                    dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(300)),
+                )
+            )
         with transaction.atomic():
             created = Page.objects.bulk_create(pages)
-            rows = [(p.pk, d[5], d[0], d[1], d[2], d[3], d[4]) for p, d in zip(created, details)]
+            rows = [(p.pk, d[5], d[0], d[1], d[2], d[3], d[4]) for p, d in zip(created, details, strict=True)]
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO {CasePage._meta.db_table} (page_ptr_id, case_date, category_id, problem, handling, lessons, feedback)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    rows,
+                )
         ids.extend(p.pk for p in created)
     Page.objects.filter(pk=library.pk).update(numchild=start + count)
     return ids
@@ -88,7 +127,7 @@ def bulk_cases(count: int) -> list[int]:
 def index_cases(ids: list[int]) -> None:
     backend = get_search_backend()
     for offset in range(0, len(ids), 1000):
-        chunk = ids[offset:offset + 1000]
+        chunk = ids[offset : offset + 1000]
         pages = list(CasePage.objects.filter(pk__in=chunk).select_related("category").prefetch_related("tags"))
         backend.add_bulk(CasePage, pages)
 
@@ -141,15 +180,37 @@ def test_bench_case_search_on_postgresql_too():
     """When the suite runs on SQLite, run the same benchmark against PostgreSQL in a subprocess."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or os.environ.get("CASEBANK_BENCH_CHILD"):
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or os.environ.get(
+        "CASEBANK_BENCH_CHILD"
+    ):
         pytest.skip("已在 PostgreSQL 上运行")
-    if not shutil.which("pg_isready") or subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode != 0:
+    if (
+        not shutil.which("pg_isready")
+        or subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"]).returncode != 0
+    ):
         print("\n[bench] postgresql: 跳过 — 127.0.0.1:5432 上没有可用的 PostgreSQL")
         pytest.skip("PostgreSQL 不可用")
     env = dict(os.environ, DATABASE_URL=PG_URL, CASEBANK_BENCH_CHILD="1")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__ + "::test_bench_case_search", "-s", "-q", "-p", "no:randomly",
-         "--create-db"], env=env, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            __file__ + "::test_bench_case_search",
+            "-s",
+            "-q",
+            "-p",
+            "no:randomly",
+            "--create-db",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("[bench]")]
-    print("\n" + "\n".join(lines) if lines else f"\n[bench] postgresql: 运行失败\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
+    print(
+        "\n" + "\n".join(lines)
+        if lines
+        else f"\n[bench] postgresql: 运行失败\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
+    )
     assert result.returncode == 0, result.stdout[-3000:]

@@ -20,7 +20,13 @@ from django.test import Client
 
 from certificates.defaults import ensure_default_types
 from certificates.models import AllowanceRate, Certificate, CertificateType
-from certificates.services import allowance_month_compute, allowances_export, certificate_issue, issuance_job_create, issuance_job_run
+from certificates.services import (
+    allowance_month_compute,
+    allowances_export,
+    certificate_issue,
+    issuance_job_create,
+    issuance_job_run,
+)
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
 
@@ -30,12 +36,20 @@ D = dt.date
 def make_workers(count, prefix):
     """Bulk-create workers (plain rows; no password hashing) spread over 320 grids."""
     User = get_user_model()
-    grids = [org_unit_get_or_create_path(names=["基准市", f"区{g % 4}", f"街道{g % 16}", f"社区{g % 64}", f"网格{g}"]) for g in range(320)]
-    users = User.objects.bulk_create([User(username=f"{prefix}{n:06d}", password="!") for n in range(count)], batch_size=5000)
+    grids = [
+        org_unit_get_or_create_path(names=["基准市", f"区{g % 4}", f"街道{g % 16}", f"社区{g % 64}", f"网格{g}"])
+        for g in range(320)
+    ]
+    users = User.objects.bulk_create(
+        [User(username=f"{prefix}{n:06d}", password="!") for n in range(count)], batch_size=5000
+    )
     if users[0].pk is None:
         users = list(User.objects.filter(username__startswith=prefix).order_by("username"))
     workers = Worker.objects.bulk_create(
-        [Worker(user=u, employee_no=u.username, name=f"网格员{n}", org_unit=grids[n % 320]) for n, u in enumerate(users)],
+        [
+            Worker(user=u, employee_no=u.username, name=f"网格员{n}", org_unit=grids[n % 320])
+            for n, u in enumerate(users)
+        ],
         batch_size=5000,
     )
     if workers[0].pk is None:
@@ -69,12 +83,20 @@ def test_bench_bulk_issuance_and_download(types, settings, tmp_path):
     rendering.render_many = timed_render_many
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    job = issuance_job_create(title="基准批次", type_code="COURSE", issued_on=D(2026, 6, 30), workers=workers, source_label="完成2026年度网格员岗前培训")
+    job = issuance_job_create(
+        title="基准批次",
+        type_code="COURSE",
+        issued_on=D(2026, 6, 30),
+        workers=workers,
+        source_label="完成2026年度网格员岗前培训",
+    )
     if job.status != "done":  # delay_on_commit does not fire inside the test transaction: run it directly
         job = issuance_job_run(job_id=job.pk)
     elapsed = time.perf_counter() - started
     rendering.render_many = real_render_many
-    files = [Path(settings.MEDIA_ROOT) / p for p in Certificate.objects.filter(job=job).values_list("pdf_path", flat=True)]
+    files = [
+        Path(settings.MEDIA_ROOT) / p for p in Certificate.objects.filter(job=job).values_list("pdf_path", flat=True)
+    ]
     assert job.done == 3200 and all(f.exists() for f in files[:50])
     batch = Path(settings.MEDIA_ROOT) / job.batch_pdf
     print(
@@ -91,7 +113,9 @@ def test_bench_bulk_issuance_and_download(types, settings, tmp_path):
     client.force_login(holder.user)
     first, cached = [], []
     for n in range(30):
-        cert = certificate_issue(worker=holder, type_code="AWARD", issued_on=D(2026, 7, 1), source_label=f"技能比武第{n + 1}名")
+        cert = certificate_issue(
+            worker=holder, type_code="AWARD", issued_on=D(2026, 7, 1), source_label=f"技能比武第{n + 1}名"
+        )
         for bucket in (first, cached):
             t = time.perf_counter()
             response = client.get(f"/certificates/{cert.verification_code}.pdf")
@@ -108,7 +132,9 @@ def test_bench_bulk_issuance_and_download(types, settings, tmp_path):
     def p95(values):
         return statistics.quantiles(values, n=20)[18] * 1000
 
-    print(f"[bench] single download p95: first (renders) {p95(first):.0f} ms, cached {p95(cached):.1f} ms (target < 300 ms); name outside GB 2312 (full-font fallback) {rare_time * 1000:.0f} ms")
+    print(
+        f"[bench] single download p95: first (renders) {p95(first):.0f} ms, cached {p95(cached):.1f} ms (target < 300 ms); name outside GB 2312 (full-font fallback) {rare_time * 1000:.0f} ms"
+    )
 
 
 @pytest.mark.django_db
@@ -120,25 +146,70 @@ def test_bench_allowance_month_100k(types, tmp_path):
     rows = []
     for n, w in enumerate(workers):
         # Every worker holds one SW level; a third hold PSY too; a tenth an expired ERS; some two SW levels.
-        rows.append(Certificate(worker=w, certificate_type=codes[("SW-1", "SW-2", "SW-3")[n % 3]], serial_no=f"S{n}", verification_code=secrets.token_urlsafe(24), issued_on=D(2024, 1, 1), issuer="人社", source="external"))
+        rows.append(
+            Certificate(
+                worker=w,
+                certificate_type=codes[("SW-1", "SW-2", "SW-3")[n % 3]],
+                serial_no=f"S{n}",
+                verification_code=secrets.token_urlsafe(24),
+                issued_on=D(2024, 1, 1),
+                issuer="人社",
+                source="external",
+            )
+        )
         if n % 3 == 0:
-            rows.append(Certificate(worker=w, certificate_type=codes["PSY"], serial_no=f"P{n}", verification_code=secrets.token_urlsafe(24), issued_on=D(2024, 1, 1), issuer="人社", source="external"))
+            rows.append(
+                Certificate(
+                    worker=w,
+                    certificate_type=codes["PSY"],
+                    serial_no=f"P{n}",
+                    verification_code=secrets.token_urlsafe(24),
+                    issued_on=D(2024, 1, 1),
+                    issuer="人社",
+                    source="external",
+                )
+            )
         if n % 10 == 0:
-            rows.append(Certificate(worker=w, certificate_type=codes["ERS"], serial_no=f"E{n}", verification_code=secrets.token_urlsafe(24), issued_on=D(2022, 1, 1), valid_until=D(2025, 4, 15), issuer="应急", source="external"))
+            rows.append(
+                Certificate(
+                    worker=w,
+                    certificate_type=codes["ERS"],
+                    serial_no=f"E{n}",
+                    verification_code=secrets.token_urlsafe(24),
+                    issued_on=D(2022, 1, 1),
+                    valid_until=D(2025, 4, 15),
+                    issuer="应急",
+                    source="external",
+                )
+            )
         if n % 7 == 0:
-            rows.append(Certificate(worker=w, certificate_type=codes["SW-1"], serial_no=f"L{n}", verification_code=secrets.token_urlsafe(24), issued_on=D(2020, 1, 1), issuer="人社", source="external"))
+            rows.append(
+                Certificate(
+                    worker=w,
+                    certificate_type=codes["SW-1"],
+                    serial_no=f"L{n}",
+                    verification_code=secrets.token_urlsafe(24),
+                    issued_on=D(2020, 1, 1),
+                    issuer="人社",
+                    source="external",
+                )
+            )
     Certificate.objects.bulk_create(rows, batch_size=5000)
     print(f"\n[bench] setup: {count} workers, {len(rows)} certificates in {time.perf_counter() - started:.1f}s")
 
     started = time.perf_counter()
     run = allowance_month_compute(month=D(2025, 5, 1))
-    print(f"[bench] compute_allowances 2025-05 for {count} workers: {time.perf_counter() - started:.1f}s (target < 30 s); {run.worker_count} paid, total {run.total} 元")
+    print(
+        f"[bench] compute_allowances 2025-05 for {count} workers: {time.perf_counter() - started:.1f}s (target < 30 s); {run.worker_count} paid, total {run.total} 元"
+    )
 
     path = tmp_path / "m.xlsx"
     started = time.perf_counter()
     written = allowances_export(month=D(2025, 5, 1), output=str(path))
     elapsed = time.perf_counter() - started
-    print(f"[bench] export_allowances XLSX: {written} rows in {elapsed:.1f}s (target < 60 s), file {path.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"[bench] export_allowances XLSX: {written} rows in {elapsed:.1f}s (target < 60 s), file {path.stat().st_size / 1e6:.1f} MB"
+    )
     # Memory, measured in a second run: tracemalloc counts every Python allocation (and slows the run).
     tracemalloc.start()
     allowances_export(month=D(2025, 5, 1), output=str(tmp_path / "m2.xlsx"))

@@ -33,12 +33,18 @@ def test_bench_lesson_and_my_courses(tmp_path):
     env = bench_env(BENCH_DB)
     seed_file = tmp_path / "seed.json"
     started = time.perf_counter()
-    helpers.recreate_database(BENCH_DB, env, f"from tests.bench.courses_bench_seed import main; main({str(seed_file)!r})")
+    helpers.recreate_database(
+        BENCH_DB, env, f"from tests.bench.courses_bench_seed import main; main({str(seed_file)!r})"
+    )
     seed = json.loads(seed_file.read_text())
-    print(f"\n[bench] courses: bench database ready in {time.perf_counter() - started:.0f}s "
-          f"({len(seed['sessions'])} trainees, {len(seed['lessons'])} lessons)")
-    print(f"[bench] courses: SQL queries per page — lesson {seed['queries']['lesson']}, "
-          f"我的课程 {seed['queries']['my_courses']} (target ≤ 15)")
+    print(
+        f"\n[bench] courses: bench database ready in {time.perf_counter() - started:.0f}s "
+        f"({len(seed['sessions'])} trainees, {len(seed['lessons'])} lessons)"
+    )
+    print(
+        f"[bench] courses: SQL queries per page — lesson {seed['queries']['lesson']}, "
+        f"我的课程 {seed['queries']['my_courses']} (target ≤ 15)"
+    )
     with gunicorn(env, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS) as port:
         rng = random.Random(7)
         sessions, lessons = seed["sessions"], seed["lessons"]
@@ -61,9 +67,11 @@ def fetch(client, task):
 
 
 def report(label: str, elapsed: float, latencies: list[float], errors: list[str], count: int) -> None:
-    print(f"[bench] courses: {label}: {count} requests in {elapsed:.1f}s = {count / elapsed:.0f} req/s, "
-          f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
-          f"errors {len(errors)} (target ≥ 150 req/s at p95 < 200 ms; {CLIENTS} client threads, "
-          f"gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS} gthread)")
+    print(
+        f"[bench] courses: {label}: {count} requests in {elapsed:.1f}s = {count / elapsed:.0f} req/s, "
+        f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
+        f"errors {len(errors)} (target ≥ 150 req/s at p95 < 200 ms; {CLIENTS} client threads, "
+        f"gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS} gthread)"
+    )
     for error in errors[:5]:
         print(f"[bench]   error: {error}")

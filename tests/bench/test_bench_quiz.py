@@ -22,8 +22,6 @@ import time
 from decimal import Decimal
 from urllib.parse import urlparse
 
-import pytest
-
 from tests.bench import helpers
 from tests.bench.helpers import Http, bench_env, gunicorn, p95, require_postgres
 
@@ -62,8 +60,10 @@ def test_bench_city_wide_exam(tmp_path):
     started = time.perf_counter()
     prepare(env, seed_file)
     seed = json.loads(seed_file.read_text())
-    print(f"\n[bench] quiz: bench database ready in {time.perf_counter() - started:.0f}s "
-          f"({len(seed['sessions'])} examinees, 30 questions)")
+    print(
+        f"\n[bench] quiz: bench database ready in {time.perf_counter() - started:.0f}s "
+        f"({len(seed['sessions'])} examinees, 30 questions)"
+    )
     with gunicorn(env, workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS) as port:
         run_exam(port, seed)
 
@@ -84,8 +84,10 @@ def run_exam(port: int, seed: dict) -> None:
         return True, seconds, ""
 
     start_time, start_lat, start_err = run_pool(port, list(range(len(sessions))), start)
-    print(f"[bench] quiz: {len(sessions)} starts in {start_time:.1f}s ({len(sessions) / start_time:.0f}/s), "
-          f"p95 {p95(start_lat) * 1000:.0f} ms, errors {len(start_err)} (target: all within 60 s, 0 errors)")
+    print(
+        f"[bench] quiz: {len(sessions)} starts in {start_time:.1f}s ({len(sessions) / start_time:.0f}/s), "
+        f"p95 {p95(start_lat) * 1000:.0f} ms, errors {len(start_err)} (target: all within 60 s, 0 errors)"
+    )
     for error in start_err[:5]:
         print(f"[bench]   start error: {error}")
 
@@ -108,10 +110,12 @@ def run_exam(port: int, seed: dict) -> None:
 
     save_time, save_lat, save_err = run_pool(port, tasks, save)
     rate = len(tasks) / save_time
-    print(f"[bench] quiz: {len(tasks)} answer saves in {save_time:.1f}s = {rate:.0f} saves/s, "
-          f"p50 {sorted(save_lat)[len(save_lat) // 2] * 1000:.0f} ms, p95 {p95(save_lat) * 1000:.0f} ms, "
-          f"errors {len(save_err)} (target: ≥ 400 saves/s at p95 < 200 ms; {CLIENTS} client threads, "
-          f"gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS} gthread)")
+    print(
+        f"[bench] quiz: {len(tasks)} answer saves in {save_time:.1f}s = {rate:.0f} saves/s, "
+        f"p50 {sorted(save_lat)[len(save_lat) // 2] * 1000:.0f} ms, p95 {p95(save_lat) * 1000:.0f} ms, "
+        f"errors {len(save_err)} (target: ≥ 400 saves/s at p95 < 200 ms; {CLIENTS} client threads, "
+        f"gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS} gthread)"
+    )
     for error in save_err[:5]:
         print(f"[bench]   save error: {error}")
 
@@ -126,13 +130,17 @@ def run_exam(port: int, seed: dict) -> None:
         return True, seconds, ""
 
     submit_time, submit_lat, submit_err = run_pool(port, list(attempts), submit)
-    print(f"[bench] quiz: {len(attempts)} submits in {submit_time:.1f}s ({len(attempts) / submit_time:.0f}/s), "
-          f"p95 {p95(submit_lat) * 1000:.0f} ms, errors {len(submit_err)}")
+    print(
+        f"[bench] quiz: {len(attempts)} submits in {submit_time:.1f}s ({len(attempts) / submit_time:.0f}/s), "
+        f"p95 {p95(submit_lat) * 1000:.0f} ms, errors {len(submit_err)}"
+    )
 
     # --- 4. every stored answer and score against what was sent -----------------------------------------
     lost, wrong_scores = verify(sent, attempts, results)
-    print(f"[bench] quiz: stored answers compared: {len(sent)}, lost or different: {lost}; "
-          f"scores recomputed from the rules: {len(results)}, different: {wrong_scores}")
+    print(
+        f"[bench] quiz: stored answers compared: {len(sent)}, lost or different: {lost}; "
+        f"scores recomputed from the rules: {len(results)}, different: {wrong_scores}"
+    )
     assert lost == 0
     assert wrong_scores == 0
 
@@ -165,7 +173,10 @@ def verify(sent: dict, attempts: dict, results: dict) -> tuple[int, int]:
         for question in attempt["questions"]:
             qtype, answer, points = keys[question["id"]]
             expected += score_response(
-                qtype=qtype, answer=answer, points=points, response=sent.get((attempt["id"], question["id"])),
+                qtype=qtype,
+                answer=answer,
+                points=points,
+                response=sent.get((attempt["id"], question["id"])),
                 partial_credit=True,
             )
         if Decimal(str(result["score"])) != expected:

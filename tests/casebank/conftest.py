@@ -15,7 +15,8 @@ def ensure_site():
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = root.add_child(instance=HomePage(title="网格学院", slug="home"))
     Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "网格学院"})
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "网格学院"}
+    )
 
 
 @pytest.fixture
@@ -40,17 +41,38 @@ def small_library(db):
     ensure_site()
     services.casebank_defaults_ensure()
     categories = {c.name: c for c in CaseCategory.objects.all()}
-    wanted = {"楼上漏水引发的邻里纠纷调解", "小区燃气泄漏的应急疏散", "如何处理高空抛物：3号楼连续掉落瓷砖的真相", "宠物狗扰邻的调解经过"}
+    wanted = {
+        "楼上漏水引发的邻里纠纷调解",
+        "小区燃气泄漏的应急疏散",
+        "如何处理高空抛物：3号楼连续掉落瓷砖的真相",
+        "宠物狗扰邻的调解经过",
+    }
     for title, category, problem, handling, lessons, feedback, tags, codes, day in CASES:
         if title in wanted:
-            services.case_publish(data=services.CaseData(
-                title=title, category=categories[category], problem=problem, handling=handling, lessons=lessons,
-                feedback=feedback, tags=tags.split(";"), indicator_codes=codes.split(";"), case_date=dt.date.fromisoformat(day)))
+            services.case_publish(
+                data=services.CaseData(
+                    title=title,
+                    category=categories[category],
+                    problem=problem,
+                    handling=handling,
+                    lessons=lessons,
+                    feedback=feedback,
+                    tags=tags.split(";"),
+                    indicator_codes=codes.split(";"),
+                    case_date=dt.date.fromisoformat(day),
+                )
+            )
     for category, question, answer in FAQS:
         if category in ("燃气安全", "传销线索"):
             services.faq_save(question=question, answer=answer, category=categories[category])
     library = services.drill_library_ensure()
     for drill in DRILLS:
         if drill["slug"] in ("gas-leak", "noise-complaint"):
-            services.drill_publish(parent=library, title=drill["title"], slug=drill["slug"], summary=drill["summary"],
-                                   steps=drill["steps"], indicator_codes=drill["indicators"])
+            services.drill_publish(
+                parent=library,
+                title=drill["title"],
+                slug=drill["slug"],
+                summary=drill["summary"],
+                steps=drill["steps"],
+                indicator_codes=drill["indicators"],
+            )

@@ -13,5 +13,12 @@ def branching_steps():
 
 def make_drill(steps=None, indicators=("2.3", "3.2"), judges=None, slug="test-drill"):
     library = services.drill_library_ensure()
-    return services.drill_publish(parent=library, title="楼道堆物演练", slug=slug, summary="测试用演练",
-                                  steps=steps or branching_steps(), indicator_codes=list(indicators), judges=judges)
+    return services.drill_publish(
+        parent=library,
+        title="楼道堆物演练",
+        slug=slug,
+        summary="测试用演练",
+        steps=steps or branching_steps(),
+        indicator_codes=list(indicators),
+        judges=judges,
+    )

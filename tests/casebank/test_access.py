@@ -38,9 +38,15 @@ def test_judge_queue_by_role(client, people):
     drill = make_drill(judges=[people["judge"].user])
     _, step = awaiting(drill, people["trainee"])
     expectations = {
-        "trainee": 404, "peer": 404, "mentor": 404, "hr": 404, "manager": 404,
-        "judge": 200, "judge_peer": 404,  # judge_peer is a judge, but not of this drill
-        "trainer_a": 200, "trainer_b": 404,  # trainer_b's subtree does not hold the trainee
+        "trainee": 404,
+        "peer": 404,
+        "mentor": 404,
+        "hr": 404,
+        "manager": 404,
+        "judge": 200,
+        "judge_peer": 404,  # judge_peer is a judge, but not of this drill
+        "trainer_a": 200,
+        "trainer_b": 404,  # trainer_b's subtree does not hold the trainee
     }
     for name, status in expectations.items():
         client.force_login(people[name].user)

@@ -27,7 +27,8 @@ def test_search_shape_order_and_filters(client, trainee, demo_library):
     assert len(limited["results"]) == 2 and limited["count"] > 2
     by_category = client.get("/api/v1/cases/search", {"q": "老人", "category": "独居老人"}).json()
     assert by_category["results"] and all(
-        CasePage.objects.get(pk=r["id"]).category.name == "独居老人" for r in by_category["results"])
+        CasePage.objects.get(pk=r["id"]).category.name == "独居老人" for r in by_category["results"]
+    )
     by_indicator = client.get("/api/v1/cases/search", {"q": "燃气", "indicator": "3.2"}).json()
     assert [r["title"] for r in by_indicator["results"]] == ["小区燃气泄漏的应急疏散"]
 

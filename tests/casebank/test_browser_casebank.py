@@ -29,7 +29,11 @@ def test_phone_searches_opens_a_case_and_runs_a_drill(phone_page, live_server, c
     page.goto(f"{live_server.url}/drills/")
     page.click("text=小区燃气泄漏")
     page.click("text=开始演练")
-    for label in ("立即大声制止开灯和使用手机", "打开楼道窗户通风，逐户敲门疏散居民到上风向空地", "在安全区域拨打燃气抢修电话和119，配合专业人员关阀"):
+    for label in (
+        "立即大声制止开灯和使用手机",
+        "打开楼道窗户通风，逐户敲门疏散居民到上风向空地",
+        "在安全区域拨打燃气抢修电话和119，配合专业人员关阀",
+    ):
         page.wait_for_selector("[data-testid=drill-step]")
         page.click(f"button:has-text('{label}')")
     page.wait_for_selector("[data-testid=drill-result]")

@@ -10,16 +10,23 @@ from django_celery_beat.models import PeriodicTask
 
 from casebank import services, tasks
 from casebank.models import CaseCategory, CaseCompilation
-from lms import roles
 from tests.services import service_missing
 
 pytestmark = pytest.mark.django_db
 
 
 def _case(title, day):
-    services.case_publish(data=services.CaseData(
-        title=title, category=CaseCategory.objects.get(name="燃气安全"), problem="楼道里闻到燃气味。",
-        handling="疏散居民并通知抢修。", lessons="严禁明火。", feedback="处置及时。", case_date=day))
+    services.case_publish(
+        data=services.CaseData(
+            title=title,
+            category=CaseCategory.objects.get(name="燃气安全"),
+            problem="楼道里闻到燃气味。",
+            handling="疏散居民并通知抢修。",
+            lessons="严禁明火。",
+            feedback="处置及时。",
+            case_date=day,
+        )
+    )
 
 
 def pdf_text(path):

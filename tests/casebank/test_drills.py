@@ -135,7 +135,9 @@ def test_response_branch_waits_for_the_judge_then_completes(trainee, city_tree, 
     services.drill_attempt_choose(attempt=attempt, step_key="S1", choice_index=1)  # 0 → S3
     with pytest.raises(services.DrillRefused):
         services.drill_attempt_respond(attempt=attempt, step_key="S3", text="   ")
-    step = services.drill_attempt_respond(attempt=attempt, step_key="S3", text="先向老人道歉，再解释楼道堆物的隐患，协助清理。")
+    step = services.drill_attempt_respond(
+        attempt=attempt, step_key="S3", text="先向老人道歉，再解释楼道堆物的隐患，协助清理。"
+    )
     attempt.refresh_from_db()
     assert attempt.state == DrillAttemptState.AWAITING_REVIEW
     assert Notification.objects.filter(recipient=judge.user).count() == 1
@@ -160,11 +162,18 @@ def test_demo_is_idempotent_and_has_the_four_drills(demo_library, tmp_path, sett
     from casebank.models import CaseCompilation, CasePage, Faq
 
     drills = DrillPage.objects.live()
-    assert sorted(d.title for d in drills) == sorted(["居民投诉噪音扰民", "发现疑似传销窝点", "独居老人突发疾病", "小区燃气泄漏"])
+    assert sorted(d.title for d in drills) == sorted(
+        ["居民投诉噪音扰民", "发现疑似传销窝点", "独居老人突发疾病", "小区燃气泄漏"]
+    )
     settings.MEDIA_ROOT = tmp_path
     demo.load(None)  # the full demo, with last month's compilation
     counts = (CasePage.objects.count(), Faq.objects.count(), DrillPage.objects.count(), CaseCompilation.objects.count())
     assert counts[:3] == (42, 30, 4) and counts[3] == 1
     assert len({c.category_id for c in CasePage.objects.all()}) >= 10
     demo.load(None)
-    assert (CasePage.objects.count(), Faq.objects.count(), DrillPage.objects.count(), CaseCompilation.objects.count()) == counts
+    assert (
+        CasePage.objects.count(),
+        Faq.objects.count(),
+        DrillPage.objects.count(),
+        CaseCompilation.objects.count(),
+    ) == counts

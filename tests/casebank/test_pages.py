@@ -48,7 +48,7 @@ def test_run_a_demo_drill_to_its_end_by_posts(client, trainee, small_library):
     attempt = DrillAttempt.objects.get(worker=trainee, drill=drill)
     for key in ("S1", "S2", "S3"):
         html = client.get(drill.url).content.decode()
-        assert 'name="step" value="%s"' % key in html
+        assert f'name="step" value="{key}"' in html
         response = client.post(f"/drills/runs/{attempt.pk}/step/", {"step": key, "choice": "0"})
     assert response["Location"] == f"/drills/runs/{attempt.pk}/"
     attempt.refresh_from_db()

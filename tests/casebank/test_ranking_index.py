@@ -17,9 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _case(title, problem, category="邻里纠纷", day="2026-01-05", handling="网格员上门处理。"):
-    page, _ = services.case_publish(data=services.CaseData(
-        title=title, category=CaseCategory.objects.get(name=category), problem=problem, handling=handling,
-        case_date=dt.date.fromisoformat(day)))
+    page, _ = services.case_publish(
+        data=services.CaseData(
+            title=title,
+            category=CaseCategory.objects.get(name=category),
+            problem=problem,
+            handling=handling,
+            case_date=dt.date.fromisoformat(day),
+        )
+    )
     return page
 
 

@@ -93,9 +93,15 @@ def test_one_character_query_filters_and_snippets_on_the_demo(demo_library):
 def _case(title, problem, category="邻里纠纷", day="2026-01-05"):
     import datetime as dt
 
-    page, _ = services.case_publish(data=services.CaseData(
-        title=title, category=CaseCategory.objects.get(name=category), problem=problem, handling="网格员上门处理。",
-        case_date=dt.date.fromisoformat(day)))
+    page, _ = services.case_publish(
+        data=services.CaseData(
+            title=title,
+            category=CaseCategory.objects.get(name=category),
+            problem=problem,
+            handling="网格员上门处理。",
+            case_date=dt.date.fromisoformat(day),
+        )
+    )
     return page
 
 
@@ -114,7 +120,9 @@ def test_more_and_rarer_matches_rank_higher():
     assert [h.id for h in hits] == [both.pk, rare.pk, common.pk]
 
 
-@pytest.mark.parametrize("query", ["！！！？？。。，", "...---***", "   ", "纠" * 500, "邻里纠纷" * 125, '"OR" AND NOT (*)'])
+@pytest.mark.parametrize(
+    "query", ["！！！？？。。，", "...---***", "   ", "纠" * 500, "邻里纠纷" * 125, '"OR" AND NOT (*)']
+)
 def test_bad_queries_answer_quickly_with_nothing(query):
     _case("邻里纠纷的调解", "两户居民因为漏水发生纠纷。")
     started = time.perf_counter()

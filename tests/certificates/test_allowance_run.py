@@ -45,7 +45,13 @@ def test_approved_month_is_frozen_and_corrected_by_adjustment(setup, make_cert):
     jan = AllowanceMonth.objects.get(month=D(2025, 1, 1))
     assert jan.total == Decimal("700.00")
     allowance_month_compute(month=D(2025, 2, 1))
-    allowance_adjustment_add(worker=setup["b"], corrects=D(2025, 1, 1), month=D(2025, 2, 1), amount=Decimal("200"), reason="应急救援员证书补录")
+    allowance_adjustment_add(
+        worker=setup["b"],
+        corrects=D(2025, 1, 1),
+        month=D(2025, 2, 1),
+        amount=Decimal("200"),
+        reason="应急救援员证书补录",
+    )
     out = io.StringIO()
     allowances_export(month=D(2025, 2, 1), output=out, fmt="csv")
     rows = {r[0]: r for r in csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff")))}
@@ -59,17 +65,25 @@ def test_approved_month_is_frozen_and_corrected_by_adjustment(setup, make_cert):
 def test_adjustment_rules(setup):
     allowance_month_compute(month=D(2025, 1, 1))
     with pytest.raises(CertificateError, match="直接重新计算"):
-        allowance_adjustment_add(worker=setup["a"], corrects=D(2025, 1, 1), month=D(2025, 2, 1), amount=Decimal("10"), reason="x")
+        allowance_adjustment_add(
+            worker=setup["a"], corrects=D(2025, 1, 1), month=D(2025, 2, 1), amount=Decimal("10"), reason="x"
+        )
     allowance_month_approve(month=D(2025, 1, 1))
     with pytest.raises(CertificateError, match="之后"):
-        allowance_adjustment_add(worker=setup["a"], corrects=D(2025, 1, 1), month=D(2025, 1, 1), amount=Decimal("10"), reason="x")
+        allowance_adjustment_add(
+            worker=setup["a"], corrects=D(2025, 1, 1), month=D(2025, 1, 1), amount=Decimal("10"), reason="x"
+        )
     with pytest.raises(CertificateError, match="原因"):
-        allowance_adjustment_add(worker=setup["a"], corrects=D(2025, 1, 1), month=D(2025, 3, 1), amount=Decimal("10"), reason=" ")
+        allowance_adjustment_add(
+            worker=setup["a"], corrects=D(2025, 1, 1), month=D(2025, 3, 1), amount=Decimal("10"), reason=" "
+        )
 
 
 def test_incentive_defaults_and_payout_export(setup):
     allowance_month_compute(month=D(2025, 12, 1))
-    incentive = incentive_award(worker=setup["a"], kind=Incentive.Kind.ANNUAL_EXCELLENT, month=D(2025, 12, 1), reason="2025年度考核优秀")
+    incentive = incentive_award(
+        worker=setup["a"], kind=Incentive.Kind.ANNUAL_EXCELLENT, month=D(2025, 12, 1), reason="2025年度考核优秀"
+    )
     assert incentive.amount == Decimal("5000.00")
     stream = io.BytesIO()
     allowances_export(month=D(2025, 12, 1), output=stream, fmt="xlsx", with_incentives=True)
@@ -80,7 +94,13 @@ def test_incentive_defaults_and_payout_export(setup):
     assert row[4] == 500 and row[5] == 5000 and row[7] == 5500 and "年度考核优秀" in row[6]
     allowance_month_approve(month=D(2025, 12, 1))
     with pytest.raises(CertificateError, match="已审批"):
-        incentive_award(worker=setup["a"], kind=Incentive.Kind.COMPETITION, month=D(2025, 12, 1), reason="比武一等奖", amount=Decimal("1000"))
+        incentive_award(
+            worker=setup["a"],
+            kind=Incentive.Kind.COMPETITION,
+            month=D(2025, 12, 1),
+            reason="比武一等奖",
+            amount=Decimal("1000"),
+        )
 
 
 def test_hr_month_screen_and_downloads_are_scoped_and_audited(client, setup, media):
@@ -115,7 +135,11 @@ def test_non_hr_cannot_open_hr_screens(client, setup, make_worker, city_tree):
         client.force_login(user)
         for url in ("/certificates/hr/", "/certificates/hr/allowances/2025-03/"):
             assert client.get(url).status_code == 404, url
-        for url in ("/certificates/hr/allowances/2025-03/export.xlsx", "/certificates/hr/exports/register.csv", "/certificates/hr/exports/incentives.xlsx"):
+        for url in (
+            "/certificates/hr/allowances/2025-03/export.xlsx",
+            "/certificates/hr/exports/register.csv",
+            "/certificates/hr/exports/incentives.xlsx",
+        ):
             assert client.post(url).status_code == 404, url
 
 
@@ -139,8 +163,12 @@ def test_hr_certificate_page_is_scoped(client, setup, make_cert):
     assert client.get(f"/certificates/hr/c/{cert_b.verification_code}/").status_code == 404
     assert client.post(f"/certificates/hr/c/{cert_b.verification_code}/", {"reason": "x"}).status_code == 404
     client.force_login(setup["city_hr"].user)
-    response = client.post(f"/certificates/hr/c/{cert_b.verification_code}/", {"action": "revoke", "reason": "证书已注销"})
+    response = client.post(
+        f"/certificates/hr/c/{cert_b.verification_code}/", {"action": "revoke", "reason": "证书已注销"}
+    )
     assert response.status_code == 302
     cert_b.refresh_from_db()
     assert cert_b.revoked_on is not None and cert_b.revoke_reason == "证书已注销"
-    assert AuditLog.objects.filter(target_type="certificate", target_id=cert_b.serial_no, actor=setup["city_hr"].user).exists()
+    assert AuditLog.objects.filter(
+        target_type="certificate", target_id=cert_b.serial_no, actor=setup["city_hr"].user
+    ).exists()

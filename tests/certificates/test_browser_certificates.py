@@ -11,10 +11,14 @@ from tests.browser import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_my_certificates_and_public_verification_on_a_phone(phone_page, live_server, city_tree, make_worker, settings, tmp_path):
+def test_my_certificates_and_public_verification_on_a_phone(
+    phone_page, live_server, city_tree, make_worker, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     worker = make_worker(unit=city_tree["grid_a"], role_codes={roles.TRAINEE}, name="欧阳明月")
-    certificate = certificate_issue(worker=worker, type_code="COURSE", issued_on=dt.date(2025, 6, 30), source_label="完成岗前培训")
+    certificate = certificate_issue(
+        worker=worker, type_code="COURSE", issued_on=dt.date(2025, 6, 30), source_label="完成岗前培训"
+    )
     login(phone_page, live_server.url, worker.employee_no, "Test@12345")
     phone_page.goto(live_server.url + "/certificates/mine/")
     assert "结业证书" in phone_page.locator("h2").first.inner_text()
@@ -40,8 +44,13 @@ def test_bulk_issuance_progress_page_follows_the_job_on_a_phone(phone_page, live
 
     ensure_default_types(CertificateType, AllowanceRate)
     hr = make_worker(unit=city_tree["street_a"], role_codes={roles.HR})
-    job = IssuanceJob.objects.create(title="岗前培训结业批次", certificate_type=CertificateType.objects.get(code="COURSE"),
-                                     issued_on=dt.date(2025, 6, 30), created_by=hr.user, org_unit=city_tree["street_a"])
+    job = IssuanceJob.objects.create(
+        title="岗前培训结业批次",
+        certificate_type=CertificateType.objects.get(code="COURSE"),
+        issued_on=dt.date(2025, 6, 30),
+        created_by=hr.user,
+        org_unit=city_tree["street_a"],
+    )
     login(phone_page, live_server.url, hr.employee_no, "Test@12345")
     phone_page.goto(live_server.url + f"/certificates/hr/jobs/{job.pk}/")
     assert phone_page.locator("#job-status").inner_text() == "排队中"
@@ -49,7 +58,9 @@ def test_bulk_issuance_progress_page_follows_the_job_on_a_phone(phone_page, live
     IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.RUNNING, done=3, total=10)
     phone_page.wait_for_function("document.getElementById('job-count').textContent === '3/10'")
     assert phone_page.locator("#job-status").inner_text() == "进行中"
-    IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.DONE, done=10, batch_pdf="certificates/batch/1.pdf")
+    IssuanceJob.objects.filter(pk=job.pk).update(
+        status=IssuanceJob.Status.DONE, done=10, batch_pdf="certificates/batch/1.pdf"
+    )
     phone_page.locator("#job-batch").wait_for(state="visible")
     assert phone_page.locator("#job-status").inner_text() == "已完成"
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -11,8 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from certificates.models import AllowanceMonth, Certificate, CertificateType
-from tests import tables
 from lms.models import AuditLog
+from tests import tables
 
 D = dt.date
 HEADER = ["工号", "证书类型", "证书编号", "发证日期", "有效期至", "发证机关"]
@@ -34,10 +34,13 @@ def run_import(path):
 
 
 def test_import_creates_and_rerun_changes_nothing(people, tmp_path):
-    path = write_csv(tmp_path / "c.csv", [
-        ["wg9001", "SW-2", "SW2024001", "2024-03-01", "", "临江市人力资源和社会保障局"],
-        ["wg9002", "ERS", "ERS-77", "2023/6/1", "2026-05-31", "临江市应急管理局"],
-    ])
+    path = write_csv(
+        tmp_path / "c.csv",
+        [
+            ["wg9001", "SW-2", "SW2024001", "2024-03-01", "", "临江市人力资源和社会保障局"],
+            ["wg9002", "ERS", "ERS-77", "2023/6/1", "2026-05-31", "临江市应急管理局"],
+        ],
+    )
     code, out, _ = run_import(path)
     assert code == 0 and "新增 2" in out
     cert = Certificate.objects.get(serial_no="ERS-77")
@@ -49,17 +52,25 @@ def test_import_creates_and_rerun_changes_nothing(people, tmp_path):
 
 def test_import_rejects_bad_rows_and_writes_nothing(people, tmp_path):
     Certificate.objects.create(
-        worker=people[1], certificate_type=CertificateType.objects.get(code="PSY"), serial_no="TAKEN-1", verification_code="x" * 32,
-        issued_on=D(2024, 1, 1), issuer="某机关", source="external",
+        worker=people[1],
+        certificate_type=CertificateType.objects.get(code="PSY"),
+        serial_no="TAKEN-1",
+        verification_code="x" * 32,
+        issued_on=D(2024, 1, 1),
+        issuer="某机关",
+        source="external",
     )
-    path = write_csv(tmp_path / "bad.csv", [
-        ["wg9001", "SW-2", "OK-1", "2024-03-01", "", "机关"],
-        ["wg9001", "XX-9", "A-2", "2024-03-01", "", "机关"],
-        ["nobody", "PSY", "A-3", "2024-03-01", "", "机关"],
-        ["wg9001", "PSY", "A-4", "2024-03-01", "2024-02-01", "机关"],
-        ["wg9001", "PSY", "OK-1", "2024-03-01", "", "机关"],
-        ["wg9001", "PSY", "TAKEN-1", "2024-03-01", "", "机关"],
-    ])
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [
+            ["wg9001", "SW-2", "OK-1", "2024-03-01", "", "机关"],
+            ["wg9001", "XX-9", "A-2", "2024-03-01", "", "机关"],
+            ["nobody", "PSY", "A-3", "2024-03-01", "", "机关"],
+            ["wg9001", "PSY", "A-4", "2024-03-01", "2024-02-01", "机关"],
+            ["wg9001", "PSY", "OK-1", "2024-03-01", "", "机关"],
+            ["wg9001", "PSY", "TAKEN-1", "2024-03-01", "", "机关"],
+        ],
+    )
     code, _, err = run_import(path)
     assert code == 2
     lines = err.strip().splitlines()
@@ -81,10 +92,15 @@ def test_issue_certificate_prints_code_last_and_refuses_future(people):
     assert len(code) >= 32  # token_urlsafe(24): 192 random bits
     out = io.StringIO()
     call_command("issue_certificate", "--worker", "wg9001", "--type", "AWARD", stdout=out)
-    assert Certificate.objects.get(verification_code=out.getvalue().strip().splitlines()[-1]).issued_on == timezone.localdate()
+    assert (
+        Certificate.objects.get(verification_code=out.getvalue().strip().splitlines()[-1]).issued_on
+        == timezone.localdate()
+    )
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     with pytest.raises(CommandError, match="晚于今天"):
-        call_command("issue_certificate", "--worker", "wg9001", "--type", "COURSE", "--date", tomorrow, stdout=io.StringIO())
+        call_command(
+            "issue_certificate", "--worker", "wg9001", "--type", "COURSE", "--date", tomorrow, stdout=io.StringIO()
+        )
     with pytest.raises(CommandError, match="未知证书类型"):
         call_command("issue_certificate", "--worker", "wg9001", "--type", "NOPE", stdout=io.StringIO())
 

@@ -37,7 +37,9 @@ def people(city_tree, make_worker):
 
 def test_pdf_holds_name_rare_character_and_embedded_cjk_font(client, people, media, tmp_path):
     holder = people["holder"]
-    cert = certificate_issue(worker=holder, type_code="COURSE", issued_on=D(2025, 4, 1), source_label="完成网格员岗前培训")
+    cert = certificate_issue(
+        worker=holder, type_code="COURSE", issued_on=D(2025, 4, 1), source_label="完成网格员岗前培训"
+    )
     client.force_login(holder.user)
     response = client.get(f"/certificates/{cert.verification_code}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -58,7 +60,16 @@ def test_pdf_holds_name_rare_character_and_embedded_cjk_font(client, people, med
 def test_pdf_access_by_role(client, people, media):
     cert = certificate_issue(worker=people["holder"], type_code="AWARD", issued_on=D(2025, 4, 1))
     url = f"/certificates/{cert.verification_code}.pdf"
-    expected = {"holder": 200, "hr": 200, "peer": 404, "mentor": 404, "trainer": 404, "judge": 404, "manager": 404, "hr_other": 404}
+    expected = {
+        "holder": 200,
+        "hr": 200,
+        "peer": 404,
+        "mentor": 404,
+        "trainer": 404,
+        "judge": 404,
+        "manager": 404,
+        "hr_other": 404,
+    }
     for who, status in expected.items():
         client.force_login(people[who].user)
         assert client.get(url).status_code == status, who

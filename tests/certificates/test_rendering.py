@@ -13,8 +13,16 @@ pytestmark = pytest.mark.skipif(shutil.which("pdfunite") is None, reason="popple
 
 def sheet(n, name):
     return rendering.CertificateSheet(
-        holder_name=name, employee_no=f"R{n:04d}", type_name="竞赛获奖证书", type_code="AWARD", serial_no=f"GA-2025-{n:06d}",
-        issued_on=dt.date(2025, 9, 1), valid_until=None, issuer="网格学院", source_label="在技能比武中获奖", verify_url=f"https://example.org/verify/{n}/",
+        holder_name=name,
+        employee_no=f"R{n:04d}",
+        type_name="竞赛获奖证书",
+        type_code="AWARD",
+        serial_no=f"GA-2025-{n:06d}",
+        issued_on=dt.date(2025, 9, 1),
+        valid_until=None,
+        issuer="网格学院",
+        source_label="在技能比武中获奖",
+        verify_url=f"https://example.org/verify/{n}/",
     )
 
 

@@ -22,10 +22,18 @@ def hr(city_tree, make_worker):
 
 
 def post_external(client, serial, scan, employee_no):
-    return client.post("/certificates/hr/external/new/", {
-        "employee_no": employee_no, "certificate_type": "SW-2", "serial_no": serial,
-        "issued_on": "2024-05-01", "valid_until": "", "issuer": "人力资源和社会保障部", "scan": scan,
-    })
+    return client.post(
+        "/certificates/hr/external/new/",
+        {
+            "employee_no": employee_no,
+            "certificate_type": "SW-2",
+            "serial_no": serial,
+            "issued_on": "2024-05-01",
+            "valid_until": "",
+            "issuer": "人力资源和社会保障部",
+            "scan": scan,
+        },
+    )
 
 
 def test_scan_checked_by_content_not_name(client, hr, city_tree, make_worker, media):
@@ -46,25 +54,45 @@ def test_scan_checked_by_content_not_name(client, hr, city_tree, make_worker, me
 def test_hr_cannot_record_for_worker_outside_subtree(client, hr, city_tree, make_worker, media):
     outsider = make_worker(unit=city_tree["grid_b"])
     client.force_login(hr.user)
-    response = post_external(client, "SW-X2", SimpleUploadedFile("a.pdf", b"%PDF-1.4\n", content_type="application/pdf"), outsider.employee_no)
+    response = post_external(
+        client,
+        "SW-X2",
+        SimpleUploadedFile("a.pdf", b"%PDF-1.4\n", content_type="application/pdf"),
+        outsider.employee_no,
+    )
     assert "不在您的管辖范围内" in response.content.decode()
     assert not Certificate.objects.exists()
 
 
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils 未安装")
-def test_bulk_issuance_job_with_progress_and_batch_pdf(client, hr, city_tree, make_worker, media, django_capture_on_commit_callbacks, settings):
+def test_bulk_issuance_job_with_progress_and_batch_pdf(
+    client, hr, city_tree, make_worker, media, django_capture_on_commit_callbacks, settings
+):
     settings.CERTIFICATE_RENDER_PROCESSES = 1
     workers = [make_worker(unit=city_tree["grid_a"]) for _ in range(4)]
     client.force_login(hr.user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/certificates/hr/issue/", {
-            "title": "2025年第二期岗前培训结业", "certificate_type": "COURSE", "issued_on": "2025-06-30",
-            "source_label": "完成2025年第二期网格员岗前培训", "employee_nos": "\n".join(w.employee_no for w in workers),
-        })
+        response = client.post(
+            "/certificates/hr/issue/",
+            {
+                "title": "2025年第二期岗前培训结业",
+                "certificate_type": "COURSE",
+                "issued_on": "2025-06-30",
+                "source_label": "完成2025年第二期网格员岗前培训",
+                "employee_nos": "\n".join(w.employee_no for w in workers),
+            },
+        )
     job = IssuanceJob.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.pk}/")
     status = client.get(f"/certificates/hr/jobs/{job.pk}/status/").json()
-    assert status == {"status": "done", "status_label": "已完成", "done": 4, "total": 4, "percent": 100, "batch_ready": True}
+    assert status == {
+        "status": "done",
+        "status_label": "已完成",
+        "done": 4,
+        "total": 4,
+        "percent": 100,
+        "batch_ready": True,
+    }
     certs = list(job.certificates.all())
     assert len(certs) == 4 and all((media / c.pdf_path).exists() for c in certs)
     assert len({c.serial_no for c in certs}) == 4
@@ -79,9 +107,15 @@ def test_bulk_issuance_job_with_progress_and_batch_pdf(client, hr, city_tree, ma
 def test_bulk_issue_refuses_workers_outside_subtree(client, hr, city_tree, make_worker):
     outsider = make_worker(unit=city_tree["grid_b"])
     client.force_login(hr.user)
-    response = client.post("/certificates/hr/issue/", {
-        "title": "x", "certificate_type": "COURSE", "issued_on": "2025-06-30", "employee_nos": outsider.employee_no,
-    })
+    response = client.post(
+        "/certificates/hr/issue/",
+        {
+            "title": "x",
+            "certificate_type": "COURSE",
+            "issued_on": "2025-06-30",
+            "employee_nos": outsider.employee_no,
+        },
+    )
     assert "不在您的管辖范围内" in response.content.decode() and not IssuanceJob.objects.exists()
 
 
@@ -99,18 +133,35 @@ def test_my_certificates_and_home_cards(client, city_tree, make_worker, make_cer
     assert "证书与津贴" in client.get("/hr/").content.decode()
 
 
-def test_bulk_issue_to_an_org_unit_takes_its_trainees_only_within_scope(client, hr, city_tree, make_worker, media, django_capture_on_commit_callbacks, settings):
+def test_bulk_issue_to_an_org_unit_takes_its_trainees_only_within_scope(
+    client, hr, city_tree, make_worker, media, django_capture_on_commit_callbacks, settings
+):
     settings.CERTIFICATE_RENDER_PROCESSES = 1
     inside = [make_worker(unit=city_tree["grid_a"]), make_worker(unit=city_tree["grid_a2"])]
     make_worker(unit=city_tree["grid_b"])  # another street: not HR's
     client.force_login(hr.user)
-    assert client.post("/certificates/hr/issue/", {
-        "title": "x", "certificate_type": "COURSE", "issued_on": "2025-06-30", "org_unit": city_tree["grid_b"].pk,
-    }).status_code == 200  # a unit outside HR's subtree is not a valid choice
+    assert (
+        client.post(
+            "/certificates/hr/issue/",
+            {
+                "title": "x",
+                "certificate_type": "COURSE",
+                "issued_on": "2025-06-30",
+                "org_unit": city_tree["grid_b"].pk,
+            },
+        ).status_code
+        == 200
+    )  # a unit outside HR's subtree is not a valid choice
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/certificates/hr/issue/", {
-            "title": "甲街道全体结业", "certificate_type": "COURSE", "issued_on": "2025-06-30", "org_unit": city_tree["street_a"].pk,
-        })
+        response = client.post(
+            "/certificates/hr/issue/",
+            {
+                "title": "甲街道全体结业",
+                "certificate_type": "COURSE",
+                "issued_on": "2025-06-30",
+                "org_unit": city_tree["street_a"].pk,
+            },
+        )
     assert response.status_code == 302
     job = IssuanceJob.objects.get()
     assert sorted(job.worker_ids) == sorted(w.pk for w in inside)

@@ -10,7 +10,9 @@ from courses.models import CoursePage, LessonPage, Tier
 from courses.services import course_index_ensure
 from tests.assessments.helpers import make_quiz
 
-ONE_QUESTION = [dict(qtype="判断", stem="红色对象每周上门走访。", answer="对", points=Decimal("1"), indicator_code="3.4")]
+ONE_QUESTION = [
+    dict(qtype="判断", stem="红色对象每周上门走访。", answer="对", points=Decimal("1"), indicator_code="3.4")
+]
 
 
 def ensure_page_tree() -> None:
@@ -32,12 +34,16 @@ def ensure_page_tree() -> None:
     )
 
 
-def make_course(title="社区治理入门", *, lessons=3, minutes=60, hours="4", owner=None, tier=Tier.ANNUAL, **fields) -> CoursePage:
+def make_course(
+    title="社区治理入门", *, lessons=3, minutes=60, hours="4", owner=None, tier=Tier.ANNUAL, **fields
+) -> CoursePage:
     index = course_index_ensure()
     course = CoursePage(title=title, hours=Decimal(hours), owner_unit=owner, tier=tier, **fields)
     index.add_child(instance=course)
     for n in range(1, lessons + 1):
-        course.add_child(instance=LessonPage(title=f"{title} 第{n}课", minutes=minutes, body=[("text", f"<p>第{n}课正文</p>")]))
+        course.add_child(
+            instance=LessonPage(title=f"{title} 第{n}课", minutes=minutes, body=[("text", f"<p>第{n}课正文</p>")])
+        )
     return course
 
 

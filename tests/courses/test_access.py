@@ -35,7 +35,9 @@ def people(make_worker, city_tree):
 def test_my_courses_shows_only_my_own(people, client):
     course = make_course("只给张三")
     Enrolment.objects.create(worker=people["trainee"], course=course)
-    HoursEntry.objects.create(worker=people["trainee"], source="external", hours=Decimal("7.5"), earned_on=timezone.localdate(), title="外训")
+    HoursEntry.objects.create(
+        worker=people["trainee"], source="external", hours=Decimal("7.5"), earned_on=timezone.localdate(), title="外训"
+    )
     client.force_login(people["peer"].user)
     page = client.get("/courses/my/").content.decode()
     assert "只给张三" not in page.split("为你推荐")[0] and "7.5" not in page
@@ -56,7 +58,9 @@ def test_lesson_of_a_course_not_enrolled_redirects_and_complete_is_refused(peopl
 
 def test_compliance_report_is_scoped(people, client, city_tree):
     for key in ("trainee", "other"):
-        HoursEntry.objects.create(worker=people[key], source="external", hours=Decimal("40"), earned_on=timezone.localdate(), title="外训")
+        HoursEntry.objects.create(
+            worker=people[key], source="external", hours=Decimal("40"), earned_on=timezone.localdate(), title="外训"
+        )
     year = timezone.localdate().year
     for role in ("trainer", "hr", "manager"):
         client.force_login(people[role].user)
@@ -72,11 +76,14 @@ def test_compliance_report_is_scoped(people, client, city_tree):
 
 
 def test_compliance_export_runs_as_a_job_and_is_logged_on_download(people, client, city_tree):
-    HoursEntry.objects.create(worker=people["trainee"], source="external", hours=Decimal("12"), earned_on=timezone.localdate(), title="外训")
+    HoursEntry.objects.create(
+        worker=people["trainee"], source="external", hours=Decimal("12"), earned_on=timezone.localdate(), title="外训"
+    )
     client.force_login(people["trainer"].user)
     assert client.get(f"/courses/compliance.xlsx?unit={city_tree['street_a'].pk}").status_code == 405
-    job, _, body = export_through_job(client, "/courses/compliance.xlsx",
-                                      {"unit": city_tree["street_a"].pk, "year": timezone.localdate().year})
+    job, _, body = export_through_job(
+        client, "/courses/compliance.xlsx", {"unit": city_tree["street_a"].pk, "year": timezone.localdate().year}
+    )
     assert (job.done, job.total) == (job.total, job.total) and job.total >= 1
     rows = list(load_workbook(BytesIO(body)).active.iter_rows(values_only=True))
     assert rows[0][:5] == ("工号", "姓名", "所属网格", "入职日期", f"{timezone.localdate().year}年学时")
@@ -130,12 +137,22 @@ def test_assign_view_only_for_own_courses(people, client, city_tree):
 
 
 def test_training_record_download_is_my_own(people, client):
-    HoursEntry.objects.create(worker=people["trainee"], source="external", hours=Decimal("3"), earned_on=timezone.localdate(), title="张三的外训")
+    HoursEntry.objects.create(
+        worker=people["trainee"],
+        source="external",
+        hours=Decimal("3"),
+        earned_on=timezone.localdate(),
+        title="张三的外训",
+    )
     client.force_login(people["peer"].user)
-    rows = list(load_workbook(BytesIO(client.get("/courses/my/record.xlsx").content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(BytesIO(client.get("/courses/my/record.xlsx").content)).active.iter_rows(values_only=True)
+    )
     assert rows[0][1] == people["peer"].employee_no and not any("张三的外训" in str(r) for r in rows)
     client.force_login(people["trainee"].user)
-    rows = list(load_workbook(BytesIO(client.get("/courses/my/record.xlsx").content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(BytesIO(client.get("/courses/my/record.xlsx").content)).active.iter_rows(values_only=True)
+    )
     assert any(r[2] == "张三的外训" for r in rows if len(r) > 2)
 
 
@@ -143,10 +160,22 @@ def test_trainer_edits_only_sessions_of_their_subtree(people, client, city_tree)
     from courses.models import TrainingSession
 
     start = timezone.now() + dt.timedelta(days=3)
-    mine = TrainingSession.objects.create(title="甲街道面授", owner_unit=city_tree["street_a"], place="甲", starts_at=start,
-                                          ends_at=start + dt.timedelta(hours=2), capacity=10)
-    theirs = TrainingSession.objects.create(title="乙街道面授", owner_unit=city_tree["street_b"], place="乙", starts_at=start,
-                                            ends_at=start + dt.timedelta(hours=2), capacity=10)
+    mine = TrainingSession.objects.create(
+        title="甲街道面授",
+        owner_unit=city_tree["street_a"],
+        place="甲",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        capacity=10,
+    )
+    theirs = TrainingSession.objects.create(
+        title="乙街道面授",
+        owner_unit=city_tree["street_b"],
+        place="乙",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        capacity=10,
+    )
     client.force_login(people["trainer"].user)
     listing = client.get("/admin/snippets/courses/trainingsession/").content.decode()
     assert "甲街道面授" in listing and "乙街道面授" not in listing

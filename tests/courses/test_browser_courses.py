@@ -2,7 +2,6 @@
 the hours rise."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
@@ -19,7 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_trainee_completes_a_lesson_and_the_hours_rise(phone_page, live_server, city_tree, make_worker):
     ensure_page_tree()
-    worker = make_worker(unit=city_tree["grid_a"], employee_no="wg0002", hire_date=timezone.localdate() - dt.timedelta(days=5))
+    worker = make_worker(
+        unit=city_tree["grid_a"], employee_no="wg0002", hire_date=timezone.localdate() - dt.timedelta(days=5)
+    )
     worker.user.set_password("Wangge@2026")
     worker.user.save()
     course = demo._course(services.course_index_ensure(), ONBOARDING, tier=Tier.ONBOARDING, owner=city_tree["city"])

@@ -13,17 +13,38 @@ from lms.models import Worker
 
 pytestmark = pytest.mark.django_db
 
-ONBOARDING_LESSONS = ["社区治理基础", "政策法规", "群众工作与沟通", "矛盾纠纷调解", "应急处置", "信息采集规范", "特殊人群服务", "心理调适"]
+ONBOARDING_LESSONS = [
+    "社区治理基础",
+    "政策法规",
+    "群众工作与沟通",
+    "矛盾纠纷调解",
+    "应急处置",
+    "信息采集规范",
+    "特殊人群服务",
+    "心理调适",
+]
 
 
 def test_demo_courses_and_stages():
     lms_demo.load(io.StringIO())
     demo.load(io.StringIO())
-    counts = (CoursePage.objects.count(), LessonPage.objects.count(), Enrolment.objects.count(), HoursEntry.objects.count(),
-              TrainingSession.objects.count(), Attendance.objects.count())
+    counts = (
+        CoursePage.objects.count(),
+        LessonPage.objects.count(),
+        Enrolment.objects.count(),
+        HoursEntry.objects.count(),
+        TrainingSession.objects.count(),
+        Attendance.objects.count(),
+    )
     demo.load(io.StringIO())
-    assert counts == (CoursePage.objects.count(), LessonPage.objects.count(), Enrolment.objects.count(), HoursEntry.objects.count(),
-                      TrainingSession.objects.count(), Attendance.objects.count())
+    assert counts == (
+        CoursePage.objects.count(),
+        LessonPage.objects.count(),
+        Enrolment.objects.count(),
+        HoursEntry.objects.count(),
+        TrainingSession.objects.count(),
+        Attendance.objects.count(),
+    )
 
     onboarding = CoursePage.objects.get(slug="onboarding")
     assert [lesson.title for lesson in onboarding.lessons()] == ONBOARDING_LESSONS
@@ -38,7 +59,10 @@ def test_demo_courses_and_stages():
     assert enrolment.required and enrolment.completed_on is None
     assert selectors.course_progress(wg2, onboarding)["finished"] == 2
     assert selectors.annual_hours(wg2, timezone.localdate().year) > Decimal("0")
-    stages = {selectors.course_progress(Worker.objects.get(employee_no=f"wg000{n}"), onboarding)["finished"] for n in range(1, 7)}
+    stages = {
+        selectors.course_progress(Worker.objects.get(employee_no=f"wg000{n}"), onboarding)["finished"]
+        for n in range(1, 7)
+    }
     assert len(stages) >= 4
     assert Attendance.objects.filter(checked_out_at__isnull=False).count() >= 90
     assert Attendance.objects.filter(checked_in_at__isnull=True, signed_up_at__isnull=False).exists()

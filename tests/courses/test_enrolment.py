@@ -30,7 +30,12 @@ def test_trainer_assigns_to_units_and_roles_within_scope(make_worker, city_tree)
     assert mentor_a.pk not in enrolled and in_b.pk not in enrolled
     assert set(Enrolment.objects.values_list("due_on", flat=True)) == {due}
     # a second assignment adds nobody twice
-    assert services.course_assign(actor=trainer.user, course=course, org_units=[city_tree["street_a"]], role_codes=[roles.TRAINEE]) == 0
+    assert (
+        services.course_assign(
+            actor=trainer.user, course=course, org_units=[city_tree["street_a"]], role_codes=[roles.TRAINEE]
+        )
+        == 0
+    )
     # a worker of another street cannot be assigned by this trainer
     with pytest.raises(services.CourseRefused):
         services.course_assign(actor=trainer.user, course=course, workers=[in_b])
@@ -80,14 +85,26 @@ def test_role_audience(make_worker, city_tree):
 
 
 def _row(n, no, hired):
-    return Row(n, {"工号": no, "姓名": "新员工", "身份证号": make_id_number(700 + n), "手机号": f"1390000{n:04d}", "所属网格": "测试市/甲区/甲街道/一社区/一网格",
-                   "入职日期": hired.isoformat(), "角色": "网格员"})
+    return Row(
+        n,
+        {
+            "工号": no,
+            "姓名": "新员工",
+            "身份证号": make_id_number(700 + n),
+            "手机号": f"1390000{n:04d}",
+            "所属网格": "测试市/甲区/甲街道/一社区/一网格",
+            "入职日期": hired.isoformat(),
+            "角色": "网格员",
+        },
+    )
 
 
 def test_import_of_a_recent_hire_enrols_in_onboarding(city_tree):
     onboarding = make_course("入职培训", tier=Tier.ONBOARDING)
     today = timezone.localdate()
-    workers_import(rows=[_row(1, "N0001", today - dt.timedelta(days=3)), _row(2, "N0002", today - dt.timedelta(days=400))])
+    workers_import(
+        rows=[_row(1, "N0001", today - dt.timedelta(days=3)), _row(2, "N0002", today - dt.timedelta(days=400))]
+    )
     enrolments = list(Enrolment.objects.filter(course=onboarding).select_related("worker"))
     assert [e.worker.employee_no for e in enrolments] == ["N0001"]
     assert enrolments[0].source == "onboarding" and enrolments[0].required

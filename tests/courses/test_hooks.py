@@ -31,8 +31,18 @@ def test_worker_imported_callbacks_get_created_and_updated_workers(city_tree, mo
     hired = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
 
     def row(n, name):
-        return Row(n, {"工号": f"H{n:04d}", "姓名": name, "身份证号": make_id_number(800 + n), "手机号": f"1380000{n:04d}",
-                       "所属网格": "测试市/甲区/甲街道/一社区/一网格", "入职日期": hired, "角色": "网格员"})
+        return Row(
+            n,
+            {
+                "工号": f"H{n:04d}",
+                "姓名": name,
+                "身份证号": make_id_number(800 + n),
+                "手机号": f"1380000{n:04d}",
+                "所属网格": "测试市/甲区/甲街道/一社区/一网格",
+                "入职日期": hired,
+                "角色": "网格员",
+            },
+        )
 
     workers_import(rows=[row(1, "甲"), row(2, "乙")])
     workers_import(rows=[row(1, "甲"), row(2, "乙改")])

@@ -10,7 +10,16 @@ from wagtail.blocks import StructBlockValidationError
 
 from assessments.services import evidence_record
 from courses import selectors
-from courses.models import CaseRefBlock, CourseIndexPage, CoursePage, DrillRefBlock, Enrolment, EnrolmentMode, LessonPage, Tier
+from courses.models import (
+    CaseRefBlock,
+    CourseIndexPage,
+    CoursePage,
+    DrillRefBlock,
+    Enrolment,
+    EnrolmentMode,
+    LessonPage,
+    Tier,
+)
 from courses.services import course_index_ensure
 from lms.models import HomePage
 from tests.courses.helpers import lessons_of, make_course
@@ -30,8 +39,14 @@ def test_page_tree_rules():
 
 
 def test_course_fields_are_validated():
-    course = CoursePage(title="x", slug="x", indicator_codes="2.3;9.9", audience_roles="trainee;boss",
-                        tier=Tier.ONBOARDING, enrolment_mode=EnrolmentMode.SELF)
+    course = CoursePage(
+        title="x",
+        slug="x",
+        indicator_codes="2.3;9.9",
+        audience_roles="trainee;boss",
+        tier=Tier.ONBOARDING,
+        enrolment_mode=EnrolmentMode.SELF,
+    )
     with pytest.raises(ValidationError) as raised:
         course.full_clean()
     errors = raised.value.message_dict

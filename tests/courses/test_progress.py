@@ -45,10 +45,16 @@ def test_course_without_final_quiz_completes_with_its_hours(trainee):
     assert enrolment.completed_on is not None
     # 3 lessons × 1 h, then the completion line adds the 1 h left of the course's 4.
     assert sorted(HoursEntry.objects.filter(worker=trainee).values_list("source", "hours")) == [
-        ("course", Decimal("1.00")), ("lesson", Decimal("1.00")), ("lesson", Decimal("1.00")), ("lesson", Decimal("1.00")),
+        ("course", Decimal("1.00")),
+        ("lesson", Decimal("1.00")),
+        ("lesson", Decimal("1.00")),
+        ("lesson", Decimal("1.00")),
     ]
     assert selectors.annual_hours(trainee, enrolment.completed_on.year) == Decimal("4")
-    assert Certificate.objects.filter(worker=trainee, certificate_type__code="COURSE", source_label=course.title).count() == 1
+    assert (
+        Certificate.objects.filter(worker=trainee, certificate_type__code="COURSE", source_label=course.title).count()
+        == 1
+    )
 
 
 def test_optional_lessons_do_not_block_completion(trainee):

@@ -64,7 +64,9 @@ def test_no_recommendation_left_falls_back_to_the_tier_reason_even_with_scores(m
     worker = make_worker(unit=city_tree["grid_a"], hire_date=timezone.localdate() - dt.timedelta(days=400))
     gas = make_course("燃气", tier=Tier.THEMATIC, indicator_codes="3.2")
     Enrolment.objects.create(worker=worker, course=gas)
-    evidence_record(worker=worker, indicator_code="3.2", score=Decimal("40"), occurred_on=timezone.localdate(), source=worker)
+    evidence_record(
+        worker=worker, indicator_code="3.2", score=Decimal("40"), occurred_on=timezone.localdate(), source=worker
+    )
     assert selectors.recommended_courses(worker) == ([], "适合年度轮训阶段的课程")
 
 
@@ -72,7 +74,9 @@ def test_cached_recommendations_match_and_follow_a_new_enrolment_at_once(make_wo
     worker = make_worker(unit=city_tree["grid_a"], hire_date=timezone.localdate() - dt.timedelta(days=400))
     annual = make_course("年度", tier=Tier.ANNUAL)
     make_course("专题", tier=Tier.THEMATIC, enrolment_mode="self")
-    assert selectors.recommended_courses_cached(worker, taken=set()) == selectors.recommended_courses(worker, taken=set())
+    assert selectors.recommended_courses_cached(worker, taken=set()) == selectors.recommended_courses(
+        worker, taken=set()
+    )
     Enrolment.objects.create(worker=worker, course=annual)
     courses, _ = selectors.recommended_courses_cached(worker, taken={annual.pk})
     assert annual not in courses and courses == selectors.recommended_courses(worker)[0]

@@ -33,7 +33,9 @@ def test_due_in_seven_days_then_overdue_each_once(make_worker, city_tree):
 
 def test_completed_or_optional_courses_get_no_reminder(make_worker, city_tree):
     worker = make_worker(unit=city_tree["grid_a"])
-    Enrolment.objects.create(worker=worker, course=make_course("甲"), due_on=dt.date(2026, 5, 1), completed_on=dt.date(2026, 4, 1))
+    Enrolment.objects.create(
+        worker=worker, course=make_course("甲"), due_on=dt.date(2026, 5, 1), completed_on=dt.date(2026, 4, 1)
+    )
     Enrolment.objects.create(worker=worker, course=make_course("乙"), due_on=dt.date(2026, 5, 1), required=False)
     assert services.reminders_send(today=dt.date(2026, 5, 2)) == {"due": 0, "overdue": 0, "annual": 0}
 
@@ -41,8 +43,12 @@ def test_completed_or_optional_courses_get_no_reminder(make_worker, city_tree):
 def test_annual_hours_short_from_first_of_october(make_worker, city_tree):
     short = make_worker(unit=city_tree["grid_a"])
     done = make_worker(unit=city_tree["grid_a"])
-    HoursEntry.objects.create(worker=done, source="external", hours=Decimal("40"), earned_on=dt.date(2026, 3, 1), title="外训")
-    HoursEntry.objects.create(worker=short, source="external", hours=Decimal("12"), earned_on=dt.date(2026, 3, 1), title="外训")
+    HoursEntry.objects.create(
+        worker=done, source="external", hours=Decimal("40"), earned_on=dt.date(2026, 3, 1), title="外训"
+    )
+    HoursEntry.objects.create(
+        worker=short, source="external", hours=Decimal("12"), earned_on=dt.date(2026, 3, 1), title="外训"
+    )
     assert services.reminders_send(today=dt.date(2026, 9, 30))["annual"] == 0
     assert services.reminders_send(today=dt.date(2026, 10, 1))["annual"] == 1
     assert services.reminders_send(today=dt.date(2026, 10, 2))["annual"] == 0

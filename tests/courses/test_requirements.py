@@ -18,8 +18,8 @@ def credit(worker, day, hours):
 def test_onboarding_counts_the_first_month_across_the_year_boundary(make_worker, city_tree):
     worker = make_worker(unit=city_tree["grid_a"], hire_date=dt.date(2025, 12, 15))
     credit(worker, dt.date(2025, 12, 20), "24")
-    credit(worker, dt.date(2026, 1, 15), "16")   # the last day of the first month still counts
-    credit(worker, dt.date(2026, 1, 16), "10")   # the day after does not
+    credit(worker, dt.date(2026, 1, 15), "16")  # the last day of the first month still counts
+    credit(worker, dt.date(2026, 1, 16), "10")  # the day after does not
     status = selectors.onboarding_status(worker, today=dt.date(2026, 2, 1))
     assert status["deadline"] == dt.date(2026, 1, 15)
     assert status["hours"] == Decimal("40") and status["met"] and status["state"] == "达标"
@@ -56,11 +56,15 @@ def test_external_hours_by_trainer_in_scope(make_worker, city_tree):
     mine = make_worker(unit=city_tree["grid_a"])
     other = make_worker(unit=city_tree["grid_b"])
     today = timezone.localdate()
-    services.hours_record_external(actor=trainer.user, worker=mine, hours=Decimal("6"), earned_on=today, title="区应急局培训")
+    services.hours_record_external(
+        actor=trainer.user, worker=mine, hours=Decimal("6"), earned_on=today, title="区应急局培训"
+    )
     with pytest.raises(services.CourseRefused):
         services.hours_record_external(actor=trainer.user, worker=other, hours=Decimal("6"), earned_on=today, title="x")
     with pytest.raises(services.CourseRefused):
         services.hours_record_external(actor=mine.user, worker=mine, hours=Decimal("6"), earned_on=today, title="x")
     with pytest.raises(services.CourseRefused):
-        services.hours_record_external(actor=trainer.user, worker=mine, hours=Decimal("6"), earned_on=today + dt.timedelta(days=1), title="x")
+        services.hours_record_external(
+            actor=trainer.user, worker=mine, hours=Decimal("6"), earned_on=today + dt.timedelta(days=1), title="x"
+        )
     assert selectors.annual_hours(mine, today.year) == Decimal("6")

@@ -16,8 +16,13 @@ START = timezone.make_aware(dt.datetime(2026, 6, 10, 9, 0))
 @pytest.fixture
 def session(city_tree):
     return TrainingSession.objects.create(
-        title="燃气安全大讲堂", owner_unit=city_tree["street_a"], place="甲街道市民中心三楼", starts_at=START,
-        ends_at=START + dt.timedelta(hours=3), capacity=2, hours=Decimal("3"),
+        title="燃气安全大讲堂",
+        owner_unit=city_tree["street_a"],
+        place="甲街道市民中心三楼",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=3),
+        capacity=2,
+        hours=Decimal("3"),
     )
 
 
@@ -46,15 +51,24 @@ def test_code_of_the_previous_window_works_older_does_not(session, make_worker, 
     shown = START + dt.timedelta(minutes=1)
     token = code(session, "in", shown)
     with pytest.raises(services.CheckInRefused, match="过期"):
-        services.session_check(worker=worker, session=session, phase="in", token=token, now=shown + dt.timedelta(seconds=61))
+        services.session_check(
+            worker=worker, session=session, phase="in", token=token, now=shown + dt.timedelta(seconds=61)
+        )
     assert not Attendance.objects.exists()
-    services.session_check(worker=worker, session=session, phase="in", token=token, now=shown + dt.timedelta(seconds=30))
+    services.session_check(
+        worker=worker, session=session, phase="in", token=token, now=shown + dt.timedelta(seconds=30)
+    )
     assert Attendance.objects.get(worker=worker).checked_in_at is not None
 
 
 def test_foreign_or_wrong_phase_code_is_refused(session, make_worker, city_tree):
     other = TrainingSession.objects.create(
-        title="其他课堂", owner_unit=city_tree["street_b"], place="乙街道", starts_at=START, ends_at=START + dt.timedelta(hours=2), capacity=5,
+        title="其他课堂",
+        owner_unit=city_tree["street_b"],
+        place="乙街道",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=2),
+        capacity=5,
     )
     worker = make_worker(unit=city_tree["grid_a"])
     at = START + dt.timedelta(minutes=2)

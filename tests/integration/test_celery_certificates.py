@@ -19,7 +19,9 @@ def test_worker_runs_bulk_issuance_with_progress(celery_worker_process, city_tre
     ensure_default_types(CertificateType, AllowanceRate)
     workers = [make_worker(unit=city_tree["grid_a"]) for _ in range(25)]
     with transaction.atomic():
-        job = issuance_job_create(title="集成测试批次", type_code="COURSE", issued_on=timezone.localdate(), workers=workers)
+        job = issuance_job_create(
+            title="集成测试批次", type_code="COURSE", issued_on=timezone.localdate(), workers=workers
+        )
         assert IssuanceJob.objects.get(pk=job.pk).status == "pending"
 
     def finished():

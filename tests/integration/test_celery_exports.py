@@ -22,8 +22,13 @@ def test_worker_writes_the_allowance_export_with_progress(celery_worker_process,
     for n in range(30):
         holder = make_worker(unit=city_tree["grid_a"], employee_no=f"EXP{n:03d}")
         Certificate.objects.create(
-            worker=holder, certificate_type=psy, serial_no=f"EXP-PSY-{n}", verification_code=f"exp{n:03d}".ljust(32, "x"),
-            issued_on=dt.date(2024, 1, 1), issuer="测试发证机关", source=Certificate.Source.EXTERNAL,
+            worker=holder,
+            certificate_type=psy,
+            serial_no=f"EXP-PSY-{n}",
+            verification_code=f"exp{n:03d}".ljust(32, "x"),
+            issued_on=dt.date(2024, 1, 1),
+            issuer="测试发证机关",
+            source=Certificate.Source.EXTERNAL,
         )
     allowance_month_compute(month=dt.date(2025, 3, 1))
     hr = make_worker(unit=city_tree["street_a"], role_codes={roles.HR})

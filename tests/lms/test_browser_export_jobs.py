@@ -21,8 +21,13 @@ def test_export_job_page_on_a_phone(phone_page, live_server, city_tree, make_wor
     ensure_default_types(CertificateType, AllowanceRate)
     holder = make_worker(unit=city_tree["grid_a"], employee_no="A001", name="甲一")
     Certificate.objects.create(
-        worker=holder, certificate_type=CertificateType.objects.get(code="PSY"), serial_no="PSY-1", verification_code="v" * 32,
-        issued_on=dt.date(2024, 1, 1), issuer="测试发证机关", source=Certificate.Source.EXTERNAL,
+        worker=holder,
+        certificate_type=CertificateType.objects.get(code="PSY"),
+        serial_no="PSY-1",
+        verification_code="v" * 32,
+        issued_on=dt.date(2024, 1, 1),
+        issuer="测试发证机关",
+        source=Certificate.Source.EXTERNAL,
     )
     allowance_month_compute(month=dt.date(2025, 3, 1))
     hr = make_worker(unit=city_tree["street_a"], role_codes={roles.HR})
@@ -40,7 +45,9 @@ def test_export_job_page_on_a_phone(phone_page, live_server, city_tree, make_wor
         link.click()
     assert download.value.suggested_filename == "津贴发放表-2025-03.xlsx"
 
-    queued = ExportJob.objects.create(requested_by=hr.user, kind="certificates.register", title="持证登记表（Excel）", params={"fmt": "xlsx"})
+    queued = ExportJob.objects.create(
+        requested_by=hr.user, kind="certificates.register", title="持证登记表（Excel）", params={"fmt": "xlsx"}
+    )
     phone_page.goto(live_server.url + f"/exports/{queued.pk}/")
     assert phone_page.locator("#export-status").inner_text() == "排队中"
     assert not phone_page.locator("#export-link").is_visible()

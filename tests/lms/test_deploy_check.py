@@ -31,8 +31,6 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 def test_production_refuses_to_start_without_a_secret(tmp_path):
     env = {**os.environ, "DEBUG": "0", "VAR_DIR": str(tmp_path)}
     env.pop("SECRET_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

@@ -88,7 +88,13 @@ def test_xlsx_jobs_match_the_writer_part_by_part(client, people, django_capture_
 
 def test_writer_reports_progress_and_the_job_stores_it(people, django_capture_on_commit_callbacks, monkeypatch):
     calls = []
-    allowances_export(month=D(2025, 3, 1), output=io.StringIO(), fmt="csv", with_incentives=True, progress=lambda d, t: calls.append((d, t)))
+    allowances_export(
+        month=D(2025, 3, 1),
+        output=io.StringIO(),
+        fmt="csv",
+        with_incentives=True,
+        progress=lambda d, t: calls.append((d, t)),
+    )
     assert [d for d, _ in calls] == sorted(d for d, _ in calls) and calls[0][0] == 1
     assert calls[-1] == (3, 3)
 
@@ -110,7 +116,9 @@ def test_writer_reports_progress_and_the_job_stores_it(people, django_capture_on
     assert job.file.read() == b"ok"
 
 
-def test_a_failing_writer_ends_as_failed_with_a_chinese_message_and_no_file(people, media, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_failing_writer_ends_as_failed_with_a_chinese_message_and_no_file(
+    people, media, django_capture_on_commit_callbacks, monkeypatch
+):
     def broken(job, output, progress):
         progress(1, 10)
         output.write(b"half a file")
@@ -136,7 +144,9 @@ def test_a_failing_writer_ends_as_failed_with_a_chinese_message_and_no_file(peop
         export_job_start(user=user, kind="no.such.kind")
 
 
-def test_only_the_requester_sees_the_job_its_status_and_its_file(client, people, django_capture_on_commit_callbacks, django_user_model):
+def test_only_the_requester_sees_the_job_its_status_and_its_file(
+    client, people, django_capture_on_commit_callbacks, django_user_model
+):
     client.force_login(people["street_hr"].user)
     job = _start(client, "/certificates/hr/exports/register.csv", django_capture_on_commit_callbacks)
     urls = [reverse(name, args=[job.pk]) for name in ("export_job", "export_job_status", "export_job_download")]
@@ -167,7 +177,9 @@ def test_trainee_cannot_start_hr_exports_and_get_is_refused(client, people):
     assert not ExportJob.objects.exists()
 
 
-def test_the_job_runs_with_the_requesters_role_and_scope_at_run_time(client, people, django_capture_on_commit_callbacks):
+def test_the_job_runs_with_the_requesters_role_and_scope_at_run_time(
+    client, people, django_capture_on_commit_callbacks
+):
     hr = people["street_hr"]
     client.force_login(hr.user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -189,7 +201,12 @@ def test_download_writes_the_audit_row_the_synchronous_export_wrote(client, peop
     assert row.actor == hr.user and row.target_type == "allowance_month" and row.target_id == "2025-03"
     assert row.ip_address == "127.0.0.1"
     assert row.detail == {
-        "rows": 2, "format": "xlsx", "scope": hr.org_unit.full_name, "incentives": True, "status": "draft", "export_job": job.pk,
+        "rows": 2,
+        "format": "xlsx",
+        "scope": hr.org_unit.full_name,
+        "incentives": True,
+        "status": "draft",
+        "export_job": job.pk,
     }
     client.get(reverse("export_job_download", args=[job.pk]))
     assert AuditLog.objects.filter(action=AuditLog.Action.EXPORT, actor=hr.user).count() == 2
@@ -198,20 +215,36 @@ def test_download_writes_the_audit_row_the_synchronous_export_wrote(client, peop
 def test_pages_are_in_chinese_and_the_status_is_json(client, people, django_capture_on_commit_callbacks):
     user = people["street_hr"].user
     client.force_login(user)
-    queued = ExportJob.objects.create(requested_by=user, kind="certificates.register", title="持证登记表（Excel）", params={"fmt": "xlsx"})
+    queued = ExportJob.objects.create(
+        requested_by=user, kind="certificates.register", title="持证登记表（Excel）", params={"fmt": "xlsx"}
+    )
     page = client.get(reverse("export_job", args=[queued.pk])).content.decode()
     assert "持证登记表（Excel）" in page and "排队中" in page and "导出进度" in page and "export-bar" in page
     status = client.get(reverse("export_job_status", args=[queued.pk])).json()
     assert status["status_label"] == "排队中" and status["ready"] is False and status["download_url"] == ""
     assert client.get(reverse("export_job_download", args=[queued.pk])).status_code == 404
 
-    job = _start(client, "/certificates/hr/allowances/2025-03/export.xlsx", django_capture_on_commit_callbacks, )
+    job = _start(
+        client,
+        "/certificates/hr/allowances/2025-03/export.xlsx",
+        django_capture_on_commit_callbacks,
+    )
     page = client.get(reverse("export_job", args=[job.pk])).content.decode()
     assert "2025年3月津贴发放表（Excel）" in page and "已完成" in page and "下载 津贴发放表-2025-03.xlsx" in page
     status = client.get(reverse("export_job_status", args=[job.pk])).json()
     assert status == {
-        "status": "done", "status_label": "已完成", "done": 2, "total": 2, "percent": 100, "ready": True,
-        "download_url": reverse("export_job_download", args=[job.pk]), "file_name": "津贴发放表-2025-03.xlsx", "error": "",
+        "status": "done",
+        "status_label": "已完成",
+        "done": 2,
+        "total": 2,
+        "percent": 100,
+        "ready": True,
+        "download_url": reverse("export_job_download", args=[job.pk]),
+        "file_name": "津贴发放表-2025-03.xlsx",
+        "error": "",
     }
     screen = client.get("/certificates/hr/allowances/2025-03/").content.decode()
-    assert 'method="post" action="/certificates/hr/allowances/2025-03/export.xlsx"' in screen and "csrfmiddlewaretoken" in screen
+    assert (
+        'method="post" action="/certificates/hr/allowances/2025-03/export.xlsx"' in screen
+        and "csrfmiddlewaretoken" in screen
+    )

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _job(user, *, days_old, status=ExportJob.Status.DONE):
-    job = ExportJob.objects.create(requested_by=user, kind="test.kind", title="测试导出", status=status,
-                                   created_at=timezone.now() - dt.timedelta(days=days_old))
+    job = ExportJob.objects.create(
+        requested_by=user,
+        kind="test.kind",
+        title="测试导出",
+        status=status,
+        created_at=timezone.now() - dt.timedelta(days=days_old),
+    )
     if status == ExportJob.Status.DONE:
         job.file.save("名单.csv", ContentFile("工号,姓名\n".encode()), save=True)
     return job

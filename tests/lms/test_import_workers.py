@@ -36,7 +36,9 @@ def run(path):
 
 def snapshot():
     return (
-        sorted(Worker.objects.values_list("employee_no", "name", "id_number", "phone", "org_unit__full_name", "hire_date")),
+        sorted(
+            Worker.objects.values_list("employee_no", "name", "id_number", "phone", "org_unit__full_name", "hire_date")
+        ),
         OrgUnit.objects.count(),
         get_user_model().objects.count(),
     )

@@ -1,10 +1,11 @@
 """Access scoping: subtree roles see their subtree, everyone else only themself; peers get 404."""
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from lms import roles
-from lms.access import get_scoped_object_or_404, register_scope_provider, scope_queryset, _providers
+from lms.access import _providers, get_scoped_object_or_404, register_scope_provider, scope_queryset
 from lms.models import Worker
 from lms.selectors import visible_workers
 
@@ -96,7 +97,7 @@ def test_registered_provider_widens_scope(people):
     try:
         seen = set(visible_workers(people["mentor_a"].user))
         assert people["trainee_a"] in seen and people["trainee_a2"] not in seen
-        with pytest.raises(Exception):
+        with pytest.raises(Http404):
             get_scoped_object_or_404(people["mentor_a"].user, Worker.objects.all(), "", pk=people["trainee_b"].pk)
     finally:
         _providers.remove(mentor_sees_grid_mates)

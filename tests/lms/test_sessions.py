@@ -17,7 +17,7 @@ def test_a_signed_in_session_opens_pages_and_shows_the_roles(make_worker, city_t
     response = client.get("/me/")
     assert response.status_code == 200
     assert response.context["role_codes"] == {roles.TRAINEE, roles.HR}
-    assert '人事工作台' in response.content.decode()
+    assert "人事工作台" in response.content.decode()
 
 
 def test_an_expired_session_is_sent_to_login(make_worker, city_tree, client):
@@ -41,7 +41,9 @@ def test_logout_ends_the_session_for_a_copied_cookie(make_worker, city_tree, cli
     assert copy.get("/me/").status_code == 302
 
 
-def test_the_request_user_is_loaded_with_worker_and_unit_as_the_orm_would(make_worker, city_tree, django_assert_num_queries):
+def test_the_request_user_is_loaded_with_worker_and_unit_as_the_orm_would(
+    make_worker, city_tree, django_assert_num_queries
+):
     from django.contrib.auth import get_user_model
 
     from lms.auth_backends import user_with_worker
@@ -53,7 +55,9 @@ def test_the_request_user_is_loaded_with_worker_and_unit_as_the_orm_would(make_w
         unit = loaded.org_unit
     expected = get_user_model().objects.select_related("worker__org_unit").get(pk=worker.user.pk)
     for a, b in ((user, expected), (loaded, expected.worker), (unit, expected.worker.org_unit)):
-        assert [getattr(a, f.attname) for f in type(a)._meta.concrete_fields] == [getattr(b, f.attname) for f in type(b)._meta.concrete_fields]
+        assert [getattr(a, f.attname) for f in type(a)._meta.concrete_fields] == [
+            getattr(b, f.attname) for f in type(b)._meta.concrete_fields
+        ]
     assert loaded.hire_date == dt.date(2026, 3, 1) and loaded.must_change_password is True and loaded.user is user
 
 

@@ -1,6 +1,5 @@
-from lms.importing import ImportCommand
-
 from assessments.services import questions_import
+from lms.importing import ImportCommand
 
 
 class Command(ImportCommand):

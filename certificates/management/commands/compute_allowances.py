@@ -14,5 +14,5 @@ class Command(BaseCommand):
         try:
             run = allowance_month_compute(month=parse_month(options["month"]))
         except (ValueError, CertificateError) as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"{run.label}津贴已计算：{run.worker_count} 人，合计 {run.total:.2f} 元（待审批）")

@@ -15,5 +15,5 @@ class Command(BaseCommand):
         try:
             count = allowances_export(month=parse_month(options["month"]), output=options["output"])
         except (ValueError, CertificateError) as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"已导出 {count} 行到 {options['output']}")

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from certificates.services import CertificateError, certificate_issue
 from lms.importing import parse_date
 from lms.models import Worker
-
-from certificates.services import CertificateError, certificate_issue
 
 
 class Command(BaseCommand):
@@ -24,10 +23,14 @@ class Command(BaseCommand):
             try:
                 issued_on = parse_date(options["date"])
             except ValueError:
-                raise CommandError(f"日期“{options['date']}”格式应为 YYYY-MM-DD")
+                raise CommandError(f"日期“{options['date']}”格式应为 YYYY-MM-DD") from None
         try:
-            certificate = certificate_issue(worker=worker, type_code=options["type"], issued_on=issued_on, source_label=options["reason"])
+            certificate = certificate_issue(
+                worker=worker, type_code=options["type"], issued_on=issued_on, source_label=options["reason"]
+            )
         except CertificateError as exc:
-            raise CommandError(str(exc))
-        self.stdout.write(f"已为 {worker.name}（{worker.employee_no}）颁发{certificate.certificate_type.name}，编号 {certificate.serial_no}")
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"已为 {worker.name}（{worker.employee_no}）颁发{certificate.certificate_type.name}，编号 {certificate.serial_no}"
+        )
         self.stdout.write(certificate.verification_code)

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.importing import parse_date
-
 from certificates.models import Certificate
 from certificates.services import CertificateError, certificate_revoke
+from lms.importing import parse_date
 
 
 class Command(BaseCommand):
@@ -16,7 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         code = options["code"].strip()
-        certificate = Certificate.objects.filter(verification_code=code).first() or Certificate.objects.filter(serial_no=code).first()
+        certificate = (
+            Certificate.objects.filter(verification_code=code).first()
+            or Certificate.objects.filter(serial_no=code).first()
+        )
         if certificate is None:
             raise CommandError(f"未找到核验码为“{code}”的证书")
         revoked_on = None
@@ -24,9 +26,9 @@ class Command(BaseCommand):
             try:
                 revoked_on = parse_date(options["date"])
             except ValueError:
-                raise CommandError(f"日期“{options['date']}”格式应为 YYYY-MM-DD")
+                raise CommandError(f"日期“{options['date']}”格式应为 YYYY-MM-DD") from None
         try:
             certificate = certificate_revoke(certificate=certificate, reason=options["reason"], revoked_on=revoked_on)
         except CertificateError as exc:
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"证书 {certificate.serial_no} 已于 {certificate.revoked_on:%Y-%m-%d} 撤销")

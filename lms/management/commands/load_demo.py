@@ -22,7 +22,7 @@ class Command(BaseCommand):
                     import_module(f"{app}.demo").load(self.stdout)
         accounts = demo.demo_accounts()
         self.stdout.write("")
-        self.stdout.write("演示账号（密码均为 %s）：" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for employee_no, name, label in accounts:
             self.stdout.write(f"  {employee_no:<8} {name:<6} {label}")
         self.stdout.write("其余网格员（wg0003 起）首次登录密码为身份证号后6位。")
