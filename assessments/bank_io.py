@@ -24,6 +24,7 @@ from pathlib import Path
 from assessments.models import OPTION_LETTERS, Difficulty, QuestionType
 from assessments.scoring import split_blanks
 from lms.importing import ImportRejected, Row, RowErrors, read_rows
+from lms.spreadsheets import Sheet, table_write
 
 COLUMNS = ["题型", "题干", *[f"选项{c}" for c in OPTION_LETTERS], "答案", "解析", "分值", "能力指标", "难度", "分类"]
 REQUIRED = ["题型", "题干", "答案", "分值"]
@@ -450,24 +451,23 @@ def write_gift(questions) -> tuple[str, list[str]]:
 
 def write_xlsx(questions, target) -> None:
     """An XLSX with the import columns, one question per row; `target` is a path or binary stream."""
-    from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("题库")
-    sheet.append(COLUMNS)
-    for q in questions:
-        points = Decimal(q.points).normalize()
-        sheet.append(
-            [
-                q.qtype,
-                q.stem,
-                *[q.options.get(letter, "") for letter in OPTION_LETTERS],
-                q.answer,
-                q.explanation,
-                int(points) if points == points.to_integral_value() else float(points),
-                q.indicator_code,
-                q.difficulty,
-                q.category,
-            ]
-        )
-    workbook.save(target)
+    def number(value):
+        points = Decimal(value).normalize()
+        return int(points) if points == points.to_integral_value() else float(points)
+
+    rows = (
+        [
+            q.qtype,
+            q.stem,
+            *[q.options.get(letter, "") for letter in OPTION_LETTERS],
+            q.answer,
+            q.explanation,
+            number(q.points),
+            q.indicator_code,
+            q.difficulty,
+            q.category,
+        ]
+        for q in questions
+    )
+    table_write(target, [Sheet("题库", COLUMNS, rows)])

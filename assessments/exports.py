@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from lms.exports import DeferredAudit, ExportError, ExportResult, register_export
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 
 QUIZ_RESULTS = "assessments.quiz_results"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def run_quiz_results(job, output, progress) -> ExportResult:
@@ -21,7 +21,7 @@ def run_quiz_results(job, output, progress) -> ExportResult:
         raise ExportError("测验已不存在")
     audit = DeferredAudit()
     services.quiz_results_export(actor=user, quiz=quiz, target=output, progress=progress, record_audit=audit)
-    return ExportResult(file_name=f"quiz-{quiz.pk}-results.xlsx", content_type=XLSX, audit=audit.entries)
+    return ExportResult(file_name=f"quiz-{quiz.pk}-results.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries)
 
 
 def register() -> None:

@@ -20,8 +20,7 @@ from assessments.scoring import is_answered, split_blanks
 from lms.access import worker_of
 from lms.pii import mask_name
 from lms.services import export_job_start
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _visible_quiz(request, pk: int) -> Quiz:
@@ -257,7 +256,7 @@ def quiz_bank_export(request, pk: int, fmt: str):
         raise Http404("不支持的格式")
     buffer = io.BytesIO()
     services.quiz_export_bank(quiz=quiz, target=buffer, fmt=fmt)
-    content_type = XLSX if fmt == "xlsx" else "text/plain; charset=utf-8"
+    content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/plain; charset=utf-8"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''quiz-{quiz.pk}-bank.{fmt}"
     return response

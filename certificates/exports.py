@@ -6,18 +6,11 @@ job runs, then writes the same bytes the writer in services.py writes for the co
 
 from __future__ import annotations
 
-import io
-from contextlib import contextmanager
-
 from lms import roles
 from lms.exports import DeferredAudit, ExportError, ExportResult, register_export
+from lms.spreadsheets import CONTENT_TYPES
 
 from . import selectors, services
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 ALLOWANCES = "certificates.allowances"
 REGISTER = "certificates.register"
@@ -35,20 +28,6 @@ def _fmt(job) -> str:
     return fmt
 
 
-@contextmanager
-def _sink(output, fmt: str):
-    """What the writers expect: a text stream for CSV (they add the BOM themselves), bytes for XLSX."""
-    if fmt != "csv":
-        yield output
-        return
-    text = io.TextIOWrapper(output, encoding="utf-8", newline="")
-    try:
-        yield text
-    finally:
-        text.flush()
-        text.detach()  # the job runner still owns (and closes) the file
-
-
 def _run(job, output, progress, *, name: str, write) -> ExportResult:
     user = job.requested_by
     if not may_export(user):
@@ -56,8 +35,7 @@ def _run(job, output, progress, *, name: str, write) -> ExportResult:
     fmt = _fmt(job)
     audit = DeferredAudit()
     try:
-        with _sink(output, fmt) as sink:
-            write(sink, fmt, selectors.scope_root(user), audit)
+        write(output, fmt, selectors.scope_root(user), audit)
     except services.CertificateError as exc:
         raise ExportError(str(exc)) from exc
     return ExportResult(file_name=f"{name}.{fmt}", content_type=CONTENT_TYPES[fmt], audit=audit.entries)
@@ -92,7 +70,7 @@ def run_register(job, output, progress) -> ExportResult:
         output,
         progress,
         name="持证登记表",
-        write=lambda out, fmt, root, audit: services.register_export(
+        write=lambda out, fmt, root, audit: services.certificate_register_export(
             output=out,
             fmt=fmt,
             actor=job.requested_by,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from lms.exports import DeferredAudit, ExportError, ExportResult, register_export
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 
 COMPLIANCE = "courses.compliance"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def run_compliance(job, output, progress) -> ExportResult:
@@ -21,7 +21,9 @@ def run_compliance(job, output, progress) -> ExportResult:
     year = int(job.params["year"])
     audit = DeferredAudit()
     services.compliance_export(actor=user, unit=unit, year=year, target=output, progress=progress, record_audit=audit)
-    return ExportResult(file_name=f"training-compliance-{year}-{unit.pk}.xlsx", content_type=XLSX, audit=audit.entries)
+    return ExportResult(
+        file_name=f"training-compliance-{year}-{unit.pk}.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries
+    )
 
 
 def register() -> None:

@@ -31,6 +31,7 @@ from lms import roles, sql
 from lms.access import scope_queryset
 from lms.models import AuditLog, OrgUnit, Worker
 from lms.services import audit_log_record, notification_send
+from lms.spreadsheets import Sheet, table_write
 
 QR_WINDOW_SECONDS = 30
 
@@ -537,31 +538,24 @@ def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None,
     `progress(done, total)` is called as rows are written; `record_audit` is where the audit row
     goes (an export job keeps it until the file is downloaded, see lms.exports).
     """
-    from openpyxl import Workbook
-
     report = selectors.compliance_rows(actor, unit, year)
-    total = len(report["rows"])
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("学时达标")
-    sheet.append(
-        [
-            "工号",
-            "姓名",
-            "所属网格",
-            "入职日期",
-            f"{year}年学时",
-            "年度要求",
-            "年度是否达标",
-            "尚差学时",
-            "入职培训学时",
-            "入职培训状态",
-        ]
-    )
-    for done, row in enumerate(report["rows"], start=1):
-        worker = row["worker"]
-        onboarding = row["onboarding"]
-        sheet.append(
-            [
+    headers = [
+        "工号",
+        "姓名",
+        "所属网格",
+        "入职日期",
+        f"{year}年学时",
+        "年度要求",
+        "年度是否达标",
+        "尚差学时",
+        "入职培训学时",
+        "入职培训状态",
+    ]
+
+    def rows():
+        for row in report["rows"]:
+            worker, onboarding = row["worker"], row["onboarding"]
+            yield [
                 worker.employee_no,
                 worker.name,
                 worker.org_unit.full_name,
@@ -573,12 +567,8 @@ def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None,
                 float(onboarding["hours"]) if onboarding else None,
                 onboarding["state"] if onboarding else "",
             ]
-        )
-        if progress:
-            progress(done, total)
-    workbook.save(target)
-    if progress:
-        progress(total, total)
+
+    table_write(target, [Sheet("学时达标", headers, rows())], progress=progress, total=len(report["rows"]))
     record_audit(
         actor=actor,
         action=AuditLog.Action.EXPORT,
@@ -591,27 +581,24 @@ def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None,
 
 def training_record_export(*, worker: Worker, target) -> int:
     """A worker's own training record (学时台账 and completed courses) as XLSX."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("培训记录")
-    sheet.append(["工号", worker.employee_no, "姓名", worker.name])
-    sheet.append([])
-    sheet.append(["日期", "来源", "内容", "学时"])
-    count = 0
-    for entry in selectors.ledger(worker):
-        sheet.append([entry.earned_on.isoformat(), entry.get_source_display(), entry.title, float(entry.hours)])
-        count += 1
-    sheet.append([])
-    sheet.append(["课程", "层级", "报名日期", "结业日期"])
-    for enrolment in Enrolment.objects.filter(worker=worker).select_related("course").order_by("enrolled_at"):
-        sheet.append(
+    entries = list(selectors.ledger(worker))
+    enrolments = Enrolment.objects.filter(worker=worker).select_related("course").order_by("enrolled_at")
+    rows = [
+        ["工号", worker.employee_no, "姓名", worker.name],
+        [],
+        ["日期", "来源", "内容", "学时"],
+        *([e.earned_on.isoformat(), e.get_source_display(), e.title, float(e.hours)] for e in entries),
+        [],
+        ["课程", "层级", "报名日期", "结业日期"],
+        *(
             [
                 enrolment.course.title,
                 enrolment.course.get_tier_display(),
                 timezone.localdate(enrolment.enrolled_at).isoformat(),
                 enrolment.completed_on.isoformat() if enrolment.completed_on else "未结业",
             ]
-        )
-    workbook.save(target)
-    return count
+            for enrolment in enrolments
+        ),
+    ]
+    table_write(target, [Sheet("培训记录", None, rows)])
+    return len(entries)

@@ -22,8 +22,7 @@ from courses.forms import AssignForm, AttendanceForm, ExternalHoursForm
 from courses.models import CoursePage, EnrolmentMode, LessonPage, TrainingSession
 from courses.selectors import plain
 from lms.access import worker_of
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from lms.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _worker_or_404(request):
@@ -175,7 +174,7 @@ def training_record(request):
     worker = _worker_or_404(request)
     buffer = io.BytesIO()
     services.training_record_export(worker=worker, target=buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename=training-record-{worker.employee_no}.xlsx"
     return response
 

@@ -3,7 +3,7 @@ and register the beat task that closes attempts past their deadline (every minut
 
 from django.db import migrations
 
-from assessments.migrations import DEFAULT_INDICATORS as INDICATORS
+from assessments.defaults import DEFAULT_INDICATORS as INDICATORS
 
 
 def create_defaults(apps, schema_editor):

@@ -169,8 +169,8 @@ def test_bad_month_and_future_month(people):
 
 def test_verification_codes_never_start_with_a_dash(people, monkeypatch):
     # A code such as "-Xk…" would be read by argparse as an option of revoke_certificate.
-    from certificates import services
+    from certificates.services import common
 
     drawn = iter(["-" + "a" * 31, "b" * 32])
-    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: next(drawn))
-    assert services.new_verification_code() == "b" * 32
+    monkeypatch.setattr(common.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert common.new_verification_code() == "b" * 32

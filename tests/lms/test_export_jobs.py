@@ -9,7 +9,12 @@ import pytest
 from django.urls import reverse
 
 from certificates.models import Incentive
-from certificates.services import allowance_month_compute, allowances_export, incentive_award, register_export
+from certificates.services import (
+    allowance_month_compute,
+    allowances_export,
+    certificate_register_export,
+    incentive_award,
+)
 from lms import exports, roles
 from lms.models import AuditLog, ExportJob
 from lms.services import EXPORT_FAILED_MESSAGE, export_job_start
@@ -81,7 +86,7 @@ def test_xlsx_jobs_match_the_writer_part_by_part(client, people, django_capture_
     assert _xlsx_parts(allowances) == _xlsx_parts(synchronous.getvalue())
     job, _, register = export_through_job(client, "/certificates/hr/exports/register.xlsx")
     synchronous = io.BytesIO()
-    register_export(output=synchronous, fmt="xlsx", root=hr.org_unit)
+    certificate_register_export(output=synchronous, fmt="xlsx", root=hr.org_unit)
     assert _xlsx_parts(register) == _xlsx_parts(synchronous.getvalue())
     assert job.done == job.total == 2
 

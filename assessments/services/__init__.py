@@ -1,0 +1,63 @@
+"""State changes of assessments, one module per sub-domain:
+
+- `competency`: evidence rows and competency model versions;
+- `bank`: versioned questions, `import_questions`, bank exports;
+- `attempts`: start, autosave, submit, automatic grading, overdue attempts;
+- `marking`: 简答 marked by hand;
+- `results`: a quiz's results file.
+"""
+
+from assessments.scoring import AnswerShapeError
+from assessments.services.attempts import (
+    AttemptClosed,
+    AttemptRefused,
+    answer_autosave,
+    answer_flag,
+    answer_save,
+    attempt_start,
+    attempt_submit,
+    attempts_close_overdue,
+    shown_options,
+)
+from assessments.services.bank import (
+    QuestionImportSummary,
+    question_save,
+    question_version_current,
+    questions_import,
+    questions_validate,
+    quiz_export_bank,
+)
+from assessments.services.competency import (
+    competency_defaults_ensure,
+    competency_model_new_version,
+    evidence_record,
+    evidence_record_many,
+)
+from assessments.services.marking import MarkingRefused, answer_mark
+from assessments.services.results import quiz_results_export
+
+__all__ = [
+    "AnswerShapeError",
+    "AttemptClosed",
+    "AttemptRefused",
+    "MarkingRefused",
+    "QuestionImportSummary",
+    "answer_autosave",
+    "answer_flag",
+    "answer_mark",
+    "answer_save",
+    "attempt_start",
+    "attempt_submit",
+    "attempts_close_overdue",
+    "competency_defaults_ensure",
+    "competency_model_new_version",
+    "evidence_record",
+    "evidence_record_many",
+    "question_save",
+    "question_version_current",
+    "questions_import",
+    "questions_validate",
+    "quiz_export_bank",
+    "quiz_results_export",
+    "shown_options",
+]

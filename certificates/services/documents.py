@@ -1,0 +1,42 @@
+"""A certificate's PDF: the sheet it is printed from and the file kept for download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from certificates import rendering
+from certificates.models import Certificate
+from certificates.services.common import verify_url
+
+
+def certificate_sheet(certificate: Certificate) -> rendering.CertificateSheet:
+    return rendering.CertificateSheet(
+        holder_name=certificate.worker.name,
+        employee_no=certificate.worker.employee_no,
+        type_name=certificate.certificate_type.name,
+        type_code=certificate.certificate_type.code,
+        serial_no=certificate.serial_no,
+        issued_on=certificate.issued_on,
+        valid_until=certificate.valid_until,
+        issuer=certificate.issuer,
+        source_label=certificate.source_label,
+        verify_url=verify_url(certificate.verification_code),
+    )
+
+
+def pdf_relpath(certificate_id: int) -> str:
+    return f"certificates/pdf/{certificate_id // 1000:04d}/{certificate_id}.pdf"
+
+
+def certificate_pdf_ensure(*, certificate: Certificate) -> Path:
+    """The certificate's PDF file, rendered on first request and kept under MEDIA_ROOT."""
+    relative = certificate.pdf_path or pdf_relpath(certificate.pk)
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not path.exists():
+        rendering.render_batch([certificate_sheet(certificate)], [path])
+    if certificate.pdf_path != relative:
+        Certificate.objects.filter(pk=certificate.pk).update(pdf_path=relative)
+        certificate.pdf_path = relative
+    return path
