@@ -11,7 +11,7 @@ DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
 
 .PHONY: install system-packages demo serve migrate test test-postgres bench lint format clean
 
-install: $(STAMP) system-packages node_modules/.installed
+install: $(STAMP) system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,10 +33,6 @@ $(SYS_STAMP):
 	  else echo "请先安装系统软件包:$$missing（sudo apt-get install$$missing）"; exit 1; fi; \
 	fi
 	@touch $(SYS_STAMP)
-
-node_modules/.installed: package.json
-	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch node_modules/.installed; \
-	else echo "未找到 npm，跳过前端包（htmx）安装"; mkdir -p node_modules && touch node_modules/.installed; fi
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -69,4 +65,4 @@ bench: install
 	GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest tests/bench -s -p no:randomly $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var node_modules
+	rm -rf $(VENV) var

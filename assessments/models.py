@@ -285,10 +285,6 @@ class Quiz(ClusterableModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_single_attempt(self) -> bool:
-        return self.attempts_allowed == 1
-
 
 class QuizQuestion(models.Model):
     """A fixed question of a quiz, in order."""

@@ -15,7 +15,6 @@ from assessments.models import (
     Answer,
     Attempt,
     AttemptState,
-    CompetencyModel,
     Evidence,
     GradingMethod,
     Indicator,
@@ -31,20 +30,12 @@ from lms.access import scope_queryset, worker_of
 # --- competency model -----------------------------------------------------------------------------
 
 
-def active_model() -> CompetencyModel | None:
-    return CompetencyModel.objects.filter(is_active=True).first()
-
-
 def active_indicators() -> QuerySet[Indicator]:
     return Indicator.objects.filter(model__is_active=True).order_by("order", "code")
 
 
 def indicator_codes() -> set[str]:
     return set(active_indicators().values_list("code", flat=True))
-
-
-def indicator_by_code(code: str) -> Indicator | None:
-    return active_indicators().filter(code=code).first()
 
 
 def worker_indicator_summary(worker) -> list[dict]:

@@ -180,13 +180,7 @@ class Certificate(models.Model):
 
     def is_valid_on(self, day: dt.date) -> bool:
         """The validity rule: 发证日期 ≤ d ≤ 有效期至 (inclusive, none = no end), not revoked before d."""
-        if day < self.issued_on:
-            return False
-        if self.valid_until is not None and day > self.valid_until:
-            return False
-        if self.revoked_on is not None and day >= self.revoked_on:
-            return False
-        return True
+        return self.status_on(day) == "valid"
 
     def status_on(self, day: dt.date) -> str:
         """valid / revoked / expired / pending (not yet issued on that day)."""

@@ -192,11 +192,6 @@ def _document(sheets: list[CertificateSheet], batch_font: Path | None = None):
     return HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[css], font_config=font_config)
 
 
-def render_pdf(sheet: CertificateSheet) -> bytes:
-    with _lock:
-        return _document([sheet]).write_pdf()
-
-
 def render_batch(
     sheets: list[CertificateSheet],
     paths: list[Path] | None = None,

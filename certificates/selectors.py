@@ -17,7 +17,6 @@ from lms.models import OrgUnit, Worker
 
 from .models import (
     STATUS_LABELS,
-    AllowanceAdjustment,
     AllowanceLine,
     AllowanceMonth,
     AllowanceRate,
@@ -205,16 +204,6 @@ def may_run_allowance_month(user) -> bool:
 
 def allowance_lines_visible(user, run: AllowanceMonth) -> QuerySet[AllowanceLine]:
     return scope_queryset(user, run.lines.select_related("worker__org_unit")).order_by("worker__employee_no")
-
-
-def adjustments_by_worker(run: AllowanceMonth, worker_ids=None) -> dict[int, list[AllowanceAdjustment]]:
-    qs = run.adjustments.select_related("corrects")
-    if worker_ids is not None:
-        qs = qs.filter(worker_id__in=worker_ids)
-    result: dict[int, list[AllowanceAdjustment]] = defaultdict(list)
-    for adjustment in qs:
-        result[adjustment.worker_id].append(adjustment)
-    return result
 
 
 def incentives_in_month(month: dt.date) -> QuerySet[Incentive]:

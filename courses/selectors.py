@@ -27,7 +27,7 @@ from courses.models import (
     TrainingSession,
 )
 from lms import roles, sql
-from lms.access import org_scope_q, scope_queryset, worker_of
+from lms.access import org_scope_q, scope_queryset
 from lms.models import OrgUnit, Worker
 
 ZERO = Decimal("0")
@@ -561,7 +561,3 @@ def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = N
 
 def visible_worker(user, employee_no: str):
     return scope_queryset(user, Worker.objects.filter(employee_no=employee_no), worker_path="").first()
-
-
-def current_worker(request):
-    return worker_of(request.user)

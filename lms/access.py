@@ -76,9 +76,3 @@ def get_scoped_object_or_404(user, queryset: QuerySet, worker_path: str = "worke
         return scope_queryset(user, queryset, worker_path).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404("未找到或无权查看") from None
-
-
-def can_see_worker(user, worker) -> bool:
-    from lms.models import Worker
-
-    return Worker.objects.filter(worker_scope_q(user)).filter(pk=worker.pk).exists()

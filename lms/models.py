@@ -52,9 +52,6 @@ class OrgUnit(models.Model):
         """Q matching this unit and everything below it, for a model whose org unit is at `prefix`."""
         return models.Q(**{f"{prefix}path__startswith": self.path})
 
-    def is_ancestor_of_or_equal(self, other: OrgUnit) -> bool:
-        return other.path.startswith(self.path)
-
 
 class Worker(models.Model):
     """A person on the platform: grid worker, or staff in any of the roles."""
