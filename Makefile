@@ -9,7 +9,7 @@ SYS_STAMP := var/.system-packages
 # Debian packages: CJK fonts for PDFs, poppler for PDF checks in tests, Chromium for browser tests.
 DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
 
-.PHONY: install system-packages demo serve migrate test test-postgres bench lint format clean
+.PHONY: install system-packages demo serve migrate test test-postgres bench lint format screenshots clean
 
 install: $(STAMP) system-packages
 
@@ -51,6 +51,10 @@ test: install
 # The same suite on PostgreSQL (needs a server on 127.0.0.1:5432, trust auth).
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gridacademy} GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Every role's screens on a fresh demo site; the pictures land in docs/img for the role guides.
+screenshots: install
+	DOCS_SCREENSHOT_DIR=docs/img GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest -q -m screenshots tests/docs
 
 # ruff: lint and formatting are checked, never rewritten, here; `make format` rewrites.
 lint: $(STAMP)

@@ -1,0 +1,170 @@
+"""Every role's main screens on the demo site: each opens without an error, has a heading and fits
+the screen without sideways scrolling, on a 375 px phone and (for staff) a 1366 px desktop.
+
+The pictures in the role guides (docs/guides/) are these screens: `make screenshots` runs this
+module with DOCS_SCREENSHOT_DIR=docs/img; otherwise they go to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM_ARGS
+from tests.demo_server import DEMO_PASSWORD, demo_site
+from tests.services import service_missing
+
+pytestmark = [pytest.mark.browser, pytest.mark.screenshots]
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _open(path: str):
+    return lambda page, base: page.goto(base + path)
+
+
+def _follow(path: str, selector: str):
+    """Open `path`, then the first link matching `selector` (ids differ between demo loads)."""
+
+    def step(page, base):
+        page.goto(base + path)
+        href = page.get_attribute(selector, "href")
+        assert href, f"{path} 上没有 {selector}"
+        return page.goto(href if href.startswith("http") else base + href)
+
+    return step
+
+
+def _verification_page(page, base):
+    page.goto(base + "/certificates/mine/")
+    link = page.input_value("[data-testid=share-link]")
+    return page.goto(link.replace("http://127.0.0.1:8000", base))
+
+
+def _quiz_attempt(page, base):
+    page.goto(base + "/quizzes/")
+    page.click("text=每日练习（随机20题）")
+    page.click("[data-testid=start]")
+    page.wait_for_load_state("networkidle")
+
+
+# (guide, picture name, user, viewport, how to reach the screen)
+SCREENS = [
+    ("trainee", "home", "wg0002", PHONE, _open("/me/")),
+    ("trainee", "my-courses", "wg0002", PHONE, _open("/courses/my/")),
+    ("trainee", "lesson", "wg0002", PHONE, _follow("/courses/my/", "[data-testid=in-progress-courses] a.btn")),
+    ("trainee", "quizzes", "wg0002", PHONE, _open("/quizzes/")),
+    ("trainee", "attempt", "wg0002", PHONE, _quiz_attempt),
+    ("trainee", "case-search", "wg0002", PHONE, _open("/cases/?q=纠纷")),
+    ("trainee", "drill", "wg0002", PHONE, _open("/drills/gas-leak/")),
+    ("trainee", "certificates", "wg0002", PHONE, _open("/certificates/mine/")),
+    ("trainee", "verify", "wg0002", PHONE, _verification_page),
+    ("trainee", "sessions", "wg0002", PHONE, _open("/courses/sessions/")),
+    ("mentor", "home", "wg0001", PHONE, _open("/me/")),
+    ("trainer", "compliance", "px001", DESKTOP, _open("/courses/compliance/")),
+    ("trainer", "quiz-results", "px001", DESKTOP, _follow("/quizzes/", "a[href$='/results/']")),
+    ("trainer", "marking", "px001", DESKTOP, _open("/marking/")),
+    ("trainer", "mark-answer", "px001", DESKTOP, _follow("/marking/", "a[href^='/marking/']:not([href='/marking/'])")),
+    ("trainer", "session", "px001", DESKTOP, _follow("/courses/sessions/", "a[href^='/courses/sessions/']")),
+    ("trainer", "admin", "px001", DESKTOP, _open("/admin/")),
+    ("judge", "marking", "pw001", PHONE, _open("/marking/")),
+    ("judge", "drill-review", "pw001", PHONE, _open("/drills/review/")),
+    ("hr", "home", "rs001", DESKTOP, _open("/hr/")),
+    ("hr", "certificates", "rs001", DESKTOP, _open("/certificates/hr/")),
+    ("hr", "bulk-issue", "rs001", DESKTOP, _open("/certificates/hr/issue/")),
+    ("hr", "allowances", "rs001", DESKTOP, _open("/certificates/hr/allowances/")),
+    (
+        "hr",
+        "allowance-month",
+        "rs001",
+        DESKTOP,
+        _follow("/certificates/hr/allowances/", "a[href^='/certificates/hr/allowances/2']"),
+    ),
+    ("hr", "workers", "rs001", DESKTOP, _open("/workers/")),
+    ("manager", "overview", "gl001", DESKTOP, _open("/overview/")),
+    ("manager", "compliance", "gl002", DESKTOP, _open("/courses/compliance/")),
+]
+# Staff use phones too: every staff screen must also fit 375 px (not pictured).
+PHONE_CHECKS = [(g, n, u, PHONE, s) for g, n, u, v, s in SCREENS if v is DESKTOP and n != "admin"]
+
+
+@pytest.fixture(scope="module")
+def site():
+    with demo_site() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        service_missing("未安装 Chromium（apt-get install chromium）")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="module")
+def picture_dir(tmp_path_factory) -> Path:
+    folder = os.environ.get("DOCS_SCREENSHOT_DIR")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screens")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _signed_in(browser, base: str, user: str, viewport: dict):
+    phone = viewport is PHONE
+    context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + "/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def _check_screen(page, viewport: dict, label: str) -> None:
+    title = page.title()
+    assert not re.search(r"Error|Exception|Traceback|Page not found|Forbidden", title), f"{label}: {title}"
+    heading = page.locator("h1").first
+    assert heading.inner_text().strip(), f"{label}: 页面没有标题"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"{label}: 页面宽 {width}px，超出屏幕 {viewport['width']}px"
+
+
+@pytest.mark.parametrize("guide,name,user,viewport,reach", SCREENS, ids=[f"{g}-{n}" for g, n, *_ in SCREENS])
+def test_screen_opens_and_fits(site, browser, picture_dir, guide, name, user, viewport, reach):
+    context, page = _signed_in(browser, site, user, viewport)
+    try:
+        response = reach(page, site)
+        assert response is None or response.status < 400, f"{guide}-{name}: HTTP {response.status}"
+        page.wait_for_load_state("networkidle")
+        _check_screen(page, viewport, f"{guide}-{name}")
+        page.screenshot(path=str(picture_dir / f"{guide}-{name}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("guide,name,user,viewport,reach", PHONE_CHECKS, ids=[f"{g}-{n}" for g, n, *_ in PHONE_CHECKS])
+def test_staff_screen_fits_a_phone(site, browser, guide, name, user, viewport, reach):
+    context, page = _signed_in(browser, site, user, viewport)
+    try:
+        response = reach(page, site)
+        assert response is None or response.status < 400
+        page.wait_for_load_state("networkidle")
+        _check_screen(page, viewport, f"{guide}-{name}（手机）")
+    finally:
+        context.close()
