@@ -1,4 +1,4 @@
-"""Pure scoring rules (DESIGN.md, "Rules that must hold"), with no database access.
+"""Pure scoring rules (docs/rules.md, "测验评分"), with no database access.
 
 - 单选/判断: full marks or 0.
 - 多选: full marks for exactly the right set; with partial credit on, a non-empty strict subset of

@@ -1,4 +1,4 @@
-"""Default certificate types of DESIGN.md (plain data shared by the data migration and tests)."""
+"""Default certificate types (docs/rules.md, "证书") as plain data shared by the data migration and tests)."""
 
 import datetime as dt
 from decimal import Decimal

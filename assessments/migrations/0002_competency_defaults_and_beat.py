@@ -1,4 +1,4 @@
-"""Ship the default competency model (DESIGN.md: 5 primary × 18 secondary indicators) as version 1,
+"""Ship the default competency model (docs/rules.md, "能力素质模型": 5 primary × 18 secondary indicators) as version 1,
 and register the beat task that closes attempts past their deadline (every minute)."""
 
 from django.db import migrations

@@ -77,7 +77,7 @@ def evidence_record_many(*, worker: Worker, items: list[tuple]) -> list[Evidence
 
 
 def competency_defaults_ensure() -> CompetencyModel | None:
-    """Create version 1 of the model with DESIGN.md's 18 indicators when no version exists.
+    """Create version 1 of the model with the default 18 indicators (assessments/defaults.py) when no version exists.
 
     Migration 0002 ships the same defaults; this also runs after every migrate/flush (post_migrate),
     so a database emptied by a test flush gets them back like the role groups.

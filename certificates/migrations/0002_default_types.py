@@ -1,4 +1,4 @@
-"""Default certificate types and their sample allowance standards (DESIGN.md), so every command
+"""Default certificate types and their sample allowance standards (docs/rules.md, "证书"), so every command
 works on a freshly migrated database."""
 
 from django.db import migrations

@@ -1,4 +1,4 @@
-"""The quiz API of DESIGN.md: shapes, 400/404/409, double submit, no answers leaked."""
+"""The quiz API of docs/api.md: shapes, 400/404/409, double submit, no answers leaked."""
 
 import datetime as dt
 import json

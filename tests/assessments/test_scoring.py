@@ -1,4 +1,4 @@
-"""Every scoring rule of DESIGN.md, on the pure functions."""
+"""Every scoring rule of docs/rules.md ("测验评分"), on the pure functions."""
 
 from decimal import Decimal
 

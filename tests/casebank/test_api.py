@@ -1,4 +1,4 @@
-"""GET /api/v1/cases/search of DESIGN.md."""
+"""GET /api/v1/cases/search of docs/api.md."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The management commands of DESIGN.md on a freshly migrated database, and their refusals."""
+"""The management commands of docs/imports.md on a freshly migrated database, and their refusals."""
 
 import csv
 import datetime as dt
