@@ -41,9 +41,7 @@ def verify(request, code: str):
 
 
 def certificate_pdf(request, code: str):
-    certificate = selectors.certificate_by_code(code)
-    if certificate is None or not selectors.may_download_pdf(request.user, certificate):
-        raise Http404("未找到或无权查看")
+    certificate = get_object_or_404(selectors.certificates_downloadable_by(request.user), verification_code=code)
     path = services.certificate_pdf_ensure(certificate=certificate)
     response = FileResponse(open(path, "rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.serial_no}.pdf"'
@@ -86,7 +84,6 @@ def hr_index(request):
         request.GET.get("page")
     )
     today = timezone.localdate()
-    root = selectors.scope_root(request.user)
     return render(
         request,
         "certificates/hr_index.html",
@@ -99,7 +96,7 @@ def hr_index(request):
             "search": search,
             "type_code": type_code,
             "types": CertificateType.objects.all(),
-            "rates": selectors.certification_rates(root),
+            "rates": selectors.certification_rates(request.user),
             "jobs": selectors.jobs_for(request.user)[:5],
         },
     )
@@ -149,9 +146,11 @@ def hr_bulk_issue(request):
         visible = scope_queryset(request.user, Worker.objects.all(), worker_path="")
         workers = list(visible.filter(employee_no__in=numbers))
         if form.cleaned_data["org_unit"] is not None:
-            unit = form.cleaned_data["org_unit"]
-            cohort = visible.filter(
-                org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]
+            cohort = scope_queryset(
+                request.user,
+                Worker.objects.filter(user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]),
+                worker_path="",
+                within=form.cleaned_data["org_unit"],
             )
             workers = list({w.pk: w for w in [*workers, *cohort]}.values())
         missing = sorted(set(numbers) - {w.employee_no for w in workers})
@@ -270,7 +269,7 @@ def hr_allowances(request):
         request,
         "certificates/hr_allowances.html",
         {
-            "months": AllowanceMonth.objects.all()[:24],
+            "months": selectors.allowance_months_visible(request.user)[:24],
             "may_run": may_run,
             "current": timezone.localdate().strftime("%Y-%m"),
         },
@@ -342,7 +341,6 @@ def hr_allowance_month(request, month: str):
         except (ValueError, services.CertificateError) as exc:
             messages.error(request, str(exc))
     page = Paginator(selectors.allowance_lines_visible(request.user, run), 50).get_page(request.GET.get("page"))
-    visible_ids = scope_queryset(request.user, Worker.objects.all(), worker_path="").values("pk")
     return render(
         request,
         "certificates/hr_allowance_month.html",
@@ -350,8 +348,9 @@ def hr_allowance_month(request, month: str):
             "run": run,
             "page": page,
             "may_run": may_run,
-            "adjustments": run.adjustments.filter(worker_id__in=visible_ids).select_related("worker", "corrects"),
-            "incentives": selectors.incentives_in_month(run.month).filter(worker_id__in=visible_ids),
+            "summary": selectors.allowance_months_visible(request.user).get(pk=run.pk),
+            "adjustments": selectors.allowance_adjustments_visible(request.user, run),
+            "incentives": selectors.incentives_visible(request.user, run.month),
             "adjustment_form": adjustment_form,
             "incentive_form": incentive_form,
         },

@@ -16,6 +16,7 @@ from certificates.services import (
     incentive_award,
 )
 from lms import exports, roles
+from lms.access import EVERYONE
 from lms.models import AuditLog, ExportJob
 from lms.services import EXPORT_FAILED_MESSAGE, export_job_start
 from tests.certificates.conftest import default_types, make_cert  # noqa: F401  (fixtures)
@@ -70,7 +71,7 @@ def test_allowance_csv_job_runs_to_done_with_the_writers_bytes(client, people, d
     assert job.done == job.total == 2  # 甲一 and 甲二; 乙一 is outside 甲街道
     assert job.file_name == "津贴发放表-2025-03.csv" and job.started_at and job.finished_at
     synchronous = io.StringIO()
-    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="csv", root=hr.org_unit, with_incentives=True)
+    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="csv", viewer=hr.user, with_incentives=True)
     response = client.get(reverse("export_job_download", args=[job.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -82,11 +83,11 @@ def test_xlsx_jobs_match_the_writer_part_by_part(client, people, django_capture_
     client.force_login(hr.user)
     _, _, allowances = export_through_job(client, "/certificates/hr/allowances/2025-03/export.xlsx")
     synchronous = io.BytesIO()
-    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="xlsx", root=hr.org_unit, with_incentives=True)
+    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="xlsx", viewer=hr.user, with_incentives=True)
     assert _xlsx_parts(allowances) == _xlsx_parts(synchronous.getvalue())
     job, _, register = export_through_job(client, "/certificates/hr/exports/register.xlsx")
     synchronous = io.BytesIO()
-    certificate_register_export(output=synchronous, fmt="xlsx", root=hr.org_unit)
+    certificate_register_export(output=synchronous, fmt="xlsx", viewer=hr.user)
     assert _xlsx_parts(register) == _xlsx_parts(synchronous.getvalue())
     assert job.done == job.total == 2
 
@@ -97,6 +98,7 @@ def test_writer_reports_progress_and_the_job_stores_it(people, django_capture_on
         month=D(2025, 3, 1),
         output=io.StringIO(),
         fmt="csv",
+        viewer=EVERYONE,
         with_incentives=True,
         progress=lambda d, t: calls.append((d, t)),
     )
