@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +16,16 @@ from django.views.decorators.http import require_POST
 from lms import roles
 from lms.access import get_scoped_object_or_404, scope_queryset, worker_of
 from lms.models import Worker
+from lms.private_media import private_file_response
 from lms.selectors import visible_org_units
 from lms.services import export_job_start
 
 from . import exports, selectors, services
 from .forms import AdjustmentForm, BulkIssueForm, ExternalCertificateForm, IncentiveForm, RevokeForm
 from .models import AllowanceMonth, Certificate, CertificateType, IssuanceJob
+
+# A scan is checked by content on upload (PDF, JPEG or PNG); it is sent with its extension's type.
+SCAN_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 def _require_hr(request) -> None:
@@ -42,10 +45,8 @@ def verify(request, code: str):
 
 def certificate_pdf(request, code: str):
     certificate = get_object_or_404(selectors.certificates_downloadable_by(request.user), verification_code=code)
-    path = services.certificate_pdf_ensure(certificate=certificate)
-    response = FileResponse(open(path, "rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{certificate.serial_no}.pdf"'
-    return response
+    name = services.certificate_pdf_ensure(certificate=certificate)
+    return private_file_response(name, filename=f"{certificate.serial_no}.pdf", content_type="application/pdf")
 
 
 # --- 我的证书 ----------------------------------------------------------------------------------------
@@ -204,19 +205,35 @@ def hr_job_batch(request, pk: int):
     job = _job(request, pk)
     if not job.batch_pdf:
         raise Http404("批量打印文件尚未生成")
-    response = FileResponse(open(Path(settings.MEDIA_ROOT) / job.batch_pdf, "rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="batch-{job.pk}.pdf"'
-    return response
+    return private_file_response(job.batch_pdf, filename=f"batch-{job.pk}.pdf", content_type="application/pdf")
 
 
-@login_required
-def hr_certificate(request, code: str):
+def _hr_certificate(request, code: str) -> Certificate:
     _require_hr(request)
-    certificate = get_scoped_object_or_404(
+    return get_scoped_object_or_404(
         request.user,
         Certificate.objects.select_related("worker__org_unit", "certificate_type", "replaced_by"),
         verification_code=code,
     )
+
+
+@login_required
+def hr_certificate_scan(request, code: str):
+    """The scan HR recorded with an external qualification: HR of the holder's subtree only."""
+    certificate = _hr_certificate(request, code)
+    if not certificate.scan:
+        raise Http404("没有扫描件")
+    extension = Path(certificate.scan.name).suffix.lower()
+    return private_file_response(
+        certificate.scan.name,
+        filename=f"{certificate.serial_no}-扫描件{extension}",
+        content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
+@login_required
+def hr_certificate(request, code: str):
+    certificate = _hr_certificate(request, code)
     form = RevokeForm(request.POST or None)
     if request.method == "POST":
         try:

@@ -36,6 +36,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
+    # Public media only (course images and documents). Files with personal data are under
+    # PRIVATE_MEDIA_ROOT, which no URL maps; views that check who is asking send them.
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -96,10 +96,11 @@ def test_bench_bulk_issuance_and_download(types, settings, tmp_path):
     elapsed = time.perf_counter() - started
     rendering.render_many = real_render_many
     files = [
-        Path(settings.MEDIA_ROOT) / p for p in Certificate.objects.filter(job=job).values_list("pdf_path", flat=True)
+        Path(settings.PRIVATE_MEDIA_ROOT) / p
+        for p in Certificate.objects.filter(job=job).values_list("pdf_path", flat=True)
     ]
     assert job.done == 3200 and all(f.exists() for f in files[:50])
-    batch = Path(settings.MEDIA_ROOT) / job.batch_pdf
+    batch = Path(settings.PRIVATE_MEDIA_ROOT) / job.batch_pdf
     print(
         f"[bench] bulk issuance: 3200 certificates + batch PDF in {elapsed:.1f}s = {3200 / elapsed:.0f} certificates/s "
         f"(target ≥ 100/s; {os.cpu_count()} CPUs, load average {load_before:.1f} → {os.getloadavg()[0]:.1f} from other work on the machine; "
