@@ -98,6 +98,6 @@ def run_incentives(job, output, progress) -> ExportResult:
 
 
 def register() -> None:
-    register_export(ALLOWANCES, label="津贴发放表", run=run_allowances)
-    register_export(REGISTER, label="持证登记表", run=run_register)
-    register_export(INCENTIVES, label="一次性奖励记录", run=run_incentives)
+    register_export(ALLOWANCES, label="津贴发放表", run=run_allowances, may_start=may_export)
+    register_export(REGISTER, label="持证登记表", run=run_register, may_start=may_export)
+    register_export(INCENTIVES, label="一次性奖励记录", run=run_incentives, may_start=may_export)

@@ -89,4 +89,4 @@ def export_jobs_of(user) -> QuerySet[ExportJob]:
     the requester's scope of personal data, and its download is audited under their name."""
     if user is None or not user.is_authenticated:
         return ExportJob.objects.none()
-    return ExportJob.objects.filter(requested_by=user)
+    return ExportJob.objects.filter(requested_by=user).order_by("-created_at", "-id")

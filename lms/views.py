@@ -207,6 +207,18 @@ def notifications_read_all(request):
 # --- export jobs ----------------------------------------------------------------------------------
 
 
+@login_required
+def export_job_list(request):
+    """我的导出: the user's own export jobs, newest first; running ones update in place."""
+    from lms.exports import kind_label
+
+    page = Paginator(selectors.export_jobs_of(request.user), 20).get_page(request.GET.get("page"))
+    rows = [{"job": job, "kind_label": kind_label(job.kind)} for job in page.object_list]
+    return render(
+        request, "lms/export_jobs.html", {"page": page, "rows": rows, "keep_days": settings.EXPORT_JOB_KEEP_DAYS}
+    )
+
+
 def _export_job(request, pk: int):
     return get_object_or_404(selectors.export_jobs_of(request.user), pk=pk)
 
