@@ -24,5 +24,11 @@ def run_quiz_results(job, output, progress) -> ExportResult:
     return ExportResult(file_name=f"quiz-{quiz.pk}-results.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries)
 
 
+def may_start(user) -> bool:
+    from assessments import selectors
+
+    return selectors.is_results_viewer(user)
+
+
 def register() -> None:
-    register_export(QUIZ_RESULTS, label="成绩导出", run=run_quiz_results)
+    register_export(QUIZ_RESULTS, label="成绩导出", run=run_quiz_results, may_start=may_start)

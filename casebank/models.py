@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from lms.models import Worker
+from lms.private_media import private_storage
 
 # --- managed list of categories -------------------------------------------------------------------
 
@@ -358,7 +359,7 @@ class CaseCompilation(models.Model):
     """《网格员工作案例汇编》 of one month, rendered as a PDF."""
 
     month = models.DateField(_("月份"), unique=True, help_text=_("该月第一天"))
-    file = models.FileField(_("文件"), upload_to="casebank/compilations/")
+    file = models.FileField(_("文件"), upload_to="casebank/compilations/", storage=private_storage)
     case_count = models.PositiveIntegerField(_("案例数"), default=0)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
 

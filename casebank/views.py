@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from casebank import selectors, services
 from casebank.models import CaseCompilation, DrillAttemptState
 from lms.access import get_scoped_object_or_404, worker_of
+from lms.private_media import private_file_response
 
 
 def home_section(request):
@@ -123,12 +124,13 @@ def judge_step(request, step_id: int):
 
 @login_required
 def compilation_download(request, pk: int):
+    """Any signed-in user; the file itself lives in private storage, so no URL reaches it without this check."""
     compilation = get_object_or_404(CaseCompilation, pk=pk)
     if not compilation.file:
         raise Http404
-    return FileResponse(
-        compilation.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        compilation.file.name,
         filename=f"网格员工作案例汇编-{compilation.month:%Y-%m}.pdf",
         content_type="application/pdf",
+        as_attachment=True,
     )

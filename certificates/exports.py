@@ -1,7 +1,8 @@
 """HR's on-screen exports as background jobs (lms.exports): 津贴发放表, 持证登记表, 一次性奖励.
 
-Each run re-checks that the requester is still HR and computes with their scope as it is when the
-job runs, then writes the same bytes the writer in services.py writes for the command line.
+Each run re-checks that the requester is still HR and writes with the requester as the viewer
+(lms.access), so with their scope as it is when the job runs; the bytes are those the writer in
+services.py writes when called directly with the same viewer.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def _run(job, output, progress, *, name: str, write) -> ExportResult:
     fmt = _fmt(job)
     audit = DeferredAudit()
     try:
-        write(output, fmt, selectors.scope_root(user), audit)
+        write(output, fmt, audit)
     except services.CertificateError as exc:
         raise ExportError(str(exc)) from exc
     return ExportResult(file_name=f"{name}.{fmt}", content_type=CONTENT_TYPES[fmt], audit=audit.entries)
@@ -51,12 +52,11 @@ def run_allowances(job, output, progress) -> ExportResult:
         output,
         progress,
         name=f"津贴发放表-{month:%Y-%m}",
-        write=lambda out, fmt, root, audit: services.allowances_export(
+        write=lambda out, fmt, audit: services.allowances_export(
             month=month,
             output=out,
             fmt=fmt,
-            actor=job.requested_by,
-            root=root,
+            viewer=job.requested_by,
             with_incentives=True,
             progress=progress,
             record_audit=audit,
@@ -70,11 +70,10 @@ def run_register(job, output, progress) -> ExportResult:
         output,
         progress,
         name="持证登记表",
-        write=lambda out, fmt, root, audit: services.certificate_register_export(
+        write=lambda out, fmt, audit: services.certificate_register_export(
             output=out,
             fmt=fmt,
-            actor=job.requested_by,
-            root=root,
+            viewer=job.requested_by,
             progress=progress,
             record_audit=audit,
         ),
@@ -87,12 +86,11 @@ def run_incentives(job, output, progress) -> ExportResult:
         output,
         progress,
         name="一次性奖励",
-        write=lambda out, fmt, root, audit: services.incentives_export(
+        write=lambda out, fmt, audit: services.incentives_export(
             output=out,
             fmt=fmt,
             year=job.params.get("year"),
-            actor=job.requested_by,
-            root=root,
+            viewer=job.requested_by,
             progress=progress,
             record_audit=audit,
         ),
@@ -100,6 +98,6 @@ def run_incentives(job, output, progress) -> ExportResult:
 
 
 def register() -> None:
-    register_export(ALLOWANCES, label="津贴发放表", run=run_allowances)
-    register_export(REGISTER, label="持证登记表", run=run_register)
-    register_export(INCENTIVES, label="一次性奖励记录", run=run_incentives)
+    register_export(ALLOWANCES, label="津贴发放表", run=run_allowances, may_start=may_export)
+    register_export(REGISTER, label="持证登记表", run=run_register, may_start=may_export)
+    register_export(INCENTIVES, label="一次性奖励记录", run=run_incentives, may_start=may_export)

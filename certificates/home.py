@@ -28,8 +28,7 @@ def hr_section(request):
     if not (request.user.is_superuser or roles.has_role(request.user, roles.HR)):
         return None
     latest = AllowanceMonth.objects.first()
-    root = selectors.scope_root(request.user)
-    rates = selectors.certification_rates(root)
+    rates = selectors.certification_rates(request.user)
     total = sum(r["total"] for r in rates)
     holders = sum(r["holders"] for r in rates)
     return {

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lms.models import OrgUnit, Worker
+from lms.private_media import private_storage
 
 
 class CertificateType(models.Model):
@@ -95,6 +96,7 @@ class IssuanceJob(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(_("总数"), default=0)
     done = models.PositiveIntegerField(_("已完成"), default=0)
+    # Relative to PRIVATE_MEDIA_ROOT (lms.private_media); served by certificates.views.hr_job_batch.
     batch_pdf = models.CharField(_("批量打印文件"), max_length=300, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_by = models.ForeignKey(
@@ -135,7 +137,7 @@ class Certificate(models.Model):
     issuer = models.CharField(_("发证机关"), max_length=100)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     source_label = models.CharField(_("颁发事由"), max_length=200, blank=True)
-    scan = models.FileField(_("证书扫描件"), upload_to="certificates/scans/%Y/", blank=True)
+    scan = models.FileField(_("证书扫描件"), upload_to="certificates/scans/%Y/", storage=private_storage, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoke_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
     replaced_by = models.OneToOneField(
@@ -149,6 +151,7 @@ class Certificate(models.Model):
         on_delete=models.SET_NULL,
         related_name="certificates",
     )
+    # Relative to PRIVATE_MEDIA_ROOT (lms.private_media), like IssuanceJob.batch_pdf.
     pdf_path = models.CharField(_("PDF 文件"), max_length=300, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

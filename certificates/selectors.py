@@ -8,15 +8,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lms import roles
-from lms.access import scope_queryset, worker_of
-from lms.models import OrgUnit, Worker
+from lms.access import (
+    org_scope_q,
+    scope_breakdown,
+    scope_queryset,
+    sees_everything,
+    self_q,
+    worker_of,
+    worker_scope_q,
+)
+from lms.models import Worker
 
 from .models import (
     STATUS_LABELS,
+    AllowanceAdjustment,
     AllowanceLine,
     AllowanceMonth,
     AllowanceRate,
@@ -166,27 +176,18 @@ def visible_certificates(user, *, search: str = "", type_code: str = "") -> Quer
     return qs.order_by("-issued_on", "-id")
 
 
-def may_download_pdf(user, certificate: Certificate) -> bool:
-    """The holder, and HR (or a superuser) whose subtree holds the holder."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    own = worker_of(user)
-    if own is None:
-        return False
-    if own.pk == certificate.worker_id:
-        return True
-    return roles.has_role(user, roles.HR) and certificate.worker.org_unit.path.startswith(own.org_unit.path)
+def certificates_downloadable_by(user) -> QuerySet[Certificate]:
+    """Certificates whose PDF the user may download: their own, and as HR (or a superuser) those of
+    the workers they may see."""
+    qs = Certificate.objects.select_related("worker", "certificate_type")
+    if sees_everything(user) or roles.has_role(user, roles.HR):
+        return scope_queryset(user, qs)
+    return qs.filter(self_q(user, "worker__"))
 
 
 def jobs_for(user) -> QuerySet[IssuanceJob]:
-    if user.is_superuser:
-        return IssuanceJob.objects.all()
-    own = worker_of(user)
-    if own is None:
-        return IssuanceJob.objects.none()
-    return IssuanceJob.objects.filter(org_unit__path__startswith=own.org_unit.path)
+    """Bulk issuance jobs started within the user's org scope (their batch PDFs hold its people)."""
+    return IssuanceJob.objects.filter(org_scope_q(user, "org_unit__"))
 
 
 # --- allowances -------------------------------------------------------------------------------------
@@ -202,30 +203,32 @@ def may_run_allowance_month(user) -> bool:
     return bool(own and roles.has_role(user, roles.HR) and own.org_unit.level == OrgLevel.CITY)
 
 
+def allowance_months_visible(user) -> QuerySet[AllowanceMonth]:
+    """Allowance months with the head-count and total of the lines the user may see
+    (`visible_count`, `visible_total`): a district's HR sees their district's figures, not the city's."""
+    lines_q = worker_scope_q(user, "lines__worker__")
+    return AllowanceMonth.objects.annotate(
+        visible_count=Count("lines", filter=lines_q),
+        visible_total=Coalesce(Sum("lines__amount", filter=lines_q), Decimal("0.00"), output_field=DecimalField()),
+    ).order_by("-month")
+
+
 def allowance_lines_visible(user, run: AllowanceMonth) -> QuerySet[AllowanceLine]:
     return scope_queryset(user, run.lines.select_related("worker__org_unit")).order_by("worker__employee_no")
 
 
-def incentives_in_month(month: dt.date) -> QuerySet[Incentive]:
-    return Incentive.objects.filter(month=month.replace(day=1)).select_related("worker__org_unit")
+def allowance_adjustments_visible(user, run: AllowanceMonth) -> QuerySet[AllowanceAdjustment]:
+    return scope_queryset(user, run.adjustments.select_related("worker", "corrects"))
 
 
-def scope_root(user) -> OrgUnit | None:
-    """The org unit whose subtree a staff user's exports cover (None = everything)."""
-    if user is None or user.is_superuser:
-        return None
-    own = worker_of(user)
-    return own.org_unit if own else None
+def incentives_visible(user, month: dt.date) -> QuerySet[Incentive]:
+    return scope_queryset(user, Incentive.objects.filter(month=month.replace(day=1)).select_related("worker__org_unit"))
 
 
-def certification_rates(root: OrgUnit | None, *, today: dt.date | None = None) -> list[dict]:
-    """持证率 by org unit: for each unit below the root, workers holding a valid qualification."""
-    from django.db.models import Count, Exists, OuterRef
-
+def certification_rates(viewer, *, today: dt.date | None = None) -> list[dict]:
+    """持证率 by org unit: for each unit the viewer's scope splits into (lms.access.scope_breakdown),
+    the grid workers (网格员) the viewer may see there and how many hold a valid qualification."""
     today = today or timezone.localdate()
-    units = list(root.children.all()) if root is not None else list(OrgUnit.objects.filter(parent__isnull=True))
-    if root is not None and not units:
-        units = [root]
     holding = (
         Certificate.objects.filter(
             worker=OuterRef("pk"),
@@ -235,12 +238,11 @@ def certification_rates(root: OrgUnit | None, *, today: dt.date | None = None) -
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
     )
+    trainees = Worker.objects.filter(user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE])
     rows = []
-    for unit in units:
+    for unit in scope_breakdown(viewer):
         stats = (
-            Worker.objects.filter(
-                org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]
-            )
+            scope_queryset(viewer, trainees, worker_path="", within=unit)
             .annotate(holds=Exists(holding))
             .aggregate(total=Count("pk", distinct=True), holders=Count("pk", filter=Q(holds=True), distinct=True))
         )

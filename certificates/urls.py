@@ -14,6 +14,7 @@ urlpatterns = [
     path("certificates/hr/jobs/<int:pk>/status/", views.hr_job_status, name="hr_job_status"),
     path("certificates/hr/jobs/<int:pk>/batch.pdf", views.hr_job_batch, name="hr_job_batch"),
     path("certificates/hr/c/<str:code>/", views.hr_certificate, name="hr_certificate"),
+    path("certificates/hr/c/<str:code>/scan/", views.hr_certificate_scan, name="hr_certificate_scan"),
     path("certificates/hr/allowances/", views.hr_allowances, name="hr_allowances"),
     path("certificates/hr/allowances/<str:month>/", views.hr_allowance_month, name="hr_allowance_month"),
     path(

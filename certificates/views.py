@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +16,16 @@ from django.views.decorators.http import require_POST
 from lms import roles
 from lms.access import get_scoped_object_or_404, scope_queryset, worker_of
 from lms.models import Worker
+from lms.private_media import private_file_response
 from lms.selectors import visible_org_units
 from lms.services import export_job_start
 
 from . import exports, selectors, services
 from .forms import AdjustmentForm, BulkIssueForm, ExternalCertificateForm, IncentiveForm, RevokeForm
 from .models import AllowanceMonth, Certificate, CertificateType, IssuanceJob
+
+# A scan is checked by content on upload (PDF, JPEG or PNG); it is sent with its extension's type.
+SCAN_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 def _require_hr(request) -> None:
@@ -41,13 +44,9 @@ def verify(request, code: str):
 
 
 def certificate_pdf(request, code: str):
-    certificate = selectors.certificate_by_code(code)
-    if certificate is None or not selectors.may_download_pdf(request.user, certificate):
-        raise Http404("未找到或无权查看")
-    path = services.certificate_pdf_ensure(certificate=certificate)
-    response = FileResponse(open(path, "rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{certificate.serial_no}.pdf"'
-    return response
+    certificate = get_object_or_404(selectors.certificates_downloadable_by(request.user), verification_code=code)
+    name = services.certificate_pdf_ensure(certificate=certificate)
+    return private_file_response(name, filename=f"{certificate.serial_no}.pdf", content_type="application/pdf")
 
 
 # --- 我的证书 ----------------------------------------------------------------------------------------
@@ -86,7 +85,6 @@ def hr_index(request):
         request.GET.get("page")
     )
     today = timezone.localdate()
-    root = selectors.scope_root(request.user)
     return render(
         request,
         "certificates/hr_index.html",
@@ -99,7 +97,7 @@ def hr_index(request):
             "search": search,
             "type_code": type_code,
             "types": CertificateType.objects.all(),
-            "rates": selectors.certification_rates(root),
+            "rates": selectors.certification_rates(request.user),
             "jobs": selectors.jobs_for(request.user)[:5],
         },
     )
@@ -149,9 +147,11 @@ def hr_bulk_issue(request):
         visible = scope_queryset(request.user, Worker.objects.all(), worker_path="")
         workers = list(visible.filter(employee_no__in=numbers))
         if form.cleaned_data["org_unit"] is not None:
-            unit = form.cleaned_data["org_unit"]
-            cohort = visible.filter(
-                org_unit__path__startswith=unit.path, user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]
+            cohort = scope_queryset(
+                request.user,
+                Worker.objects.filter(user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE]),
+                worker_path="",
+                within=form.cleaned_data["org_unit"],
             )
             workers = list({w.pk: w for w in [*workers, *cohort]}.values())
         missing = sorted(set(numbers) - {w.employee_no for w in workers})
@@ -205,19 +205,35 @@ def hr_job_batch(request, pk: int):
     job = _job(request, pk)
     if not job.batch_pdf:
         raise Http404("批量打印文件尚未生成")
-    response = FileResponse(open(Path(settings.MEDIA_ROOT) / job.batch_pdf, "rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="batch-{job.pk}.pdf"'
-    return response
+    return private_file_response(job.batch_pdf, filename=f"batch-{job.pk}.pdf", content_type="application/pdf")
 
 
-@login_required
-def hr_certificate(request, code: str):
+def _hr_certificate(request, code: str) -> Certificate:
     _require_hr(request)
-    certificate = get_scoped_object_or_404(
+    return get_scoped_object_or_404(
         request.user,
         Certificate.objects.select_related("worker__org_unit", "certificate_type", "replaced_by"),
         verification_code=code,
     )
+
+
+@login_required
+def hr_certificate_scan(request, code: str):
+    """The scan HR recorded with an external qualification: HR of the holder's subtree only."""
+    certificate = _hr_certificate(request, code)
+    if not certificate.scan:
+        raise Http404("没有扫描件")
+    extension = Path(certificate.scan.name).suffix.lower()
+    return private_file_response(
+        certificate.scan.name,
+        filename=f"{certificate.serial_no}-扫描件{extension}",
+        content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
+@login_required
+def hr_certificate(request, code: str):
+    certificate = _hr_certificate(request, code)
     form = RevokeForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -270,7 +286,7 @@ def hr_allowances(request):
         request,
         "certificates/hr_allowances.html",
         {
-            "months": AllowanceMonth.objects.all()[:24],
+            "months": selectors.allowance_months_visible(request.user)[:24],
             "may_run": may_run,
             "current": timezone.localdate().strftime("%Y-%m"),
         },
@@ -342,7 +358,6 @@ def hr_allowance_month(request, month: str):
         except (ValueError, services.CertificateError) as exc:
             messages.error(request, str(exc))
     page = Paginator(selectors.allowance_lines_visible(request.user, run), 50).get_page(request.GET.get("page"))
-    visible_ids = scope_queryset(request.user, Worker.objects.all(), worker_path="").values("pk")
     return render(
         request,
         "certificates/hr_allowance_month.html",
@@ -350,8 +365,9 @@ def hr_allowance_month(request, month: str):
             "run": run,
             "page": page,
             "may_run": may_run,
-            "adjustments": run.adjustments.filter(worker_id__in=visible_ids).select_related("worker", "corrects"),
-            "incentives": selectors.incentives_in_month(run.month).filter(worker_id__in=visible_ids),
+            "summary": selectors.allowance_months_visible(request.user).get(pk=run.pk),
+            "adjustments": selectors.allowance_adjustments_visible(request.user, run),
+            "incentives": selectors.incentives_visible(request.user, run.month),
             "adjustment_form": adjustment_form,
             "incentive_form": incentive_form,
         },

@@ -26,5 +26,11 @@ def run_compliance(job, output, progress) -> ExportResult:
     )
 
 
+def may_start(user) -> bool:
+    from courses import selectors
+
+    return selectors.is_report_viewer(user)
+
+
 def register() -> None:
-    register_export(COMPLIANCE, label="学时达标报表", run=run_compliance)
+    register_export(COMPLIANCE, label="学时达标报表", run=run_compliance, may_start=may_start)

@@ -506,7 +506,7 @@ def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = N
     """Per worker of `unit`'s subtree (scoped to what the user may see): hours this year, onboarding."""
     today = today or timezone.localdate()
     workers = list(
-        scope_queryset(user, Worker.objects.filter(org_unit__path__startswith=unit.path), worker_path="")
+        scope_queryset(user, Worker.objects.all(), worker_path="", within=unit)
         .select_related("org_unit")
         .order_by("org_unit__path", "employee_no")
     )

@@ -97,7 +97,7 @@ def course_assign(
     targets = scope_queryset(actor, Worker.objects.all(), worker_path="").select_related("user")
     chosen: dict[int, Worker] = {}
     for unit in org_units:
-        qs = targets.filter(org_unit__path__startswith=unit.path)
+        qs = scope_queryset(actor, Worker.objects.select_related("user"), worker_path="", within=unit)
         if role_codes:
             labels = [roles.LABEL_BY_CODE[c] for c in role_codes]
             qs = qs.filter(user__groups__name__in=labels).distinct()

@@ -8,6 +8,11 @@ class LmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core import checks
+
+        from lms.private_media import private_media_check
+
+        checks.register(private_media_check)
         # The role groups are reference data every other module relies on; create them on every
         # migrate so a fresh database has them before the first import.
         post_migrate.connect(_ensure_role_groups, sender=self)

@@ -4,6 +4,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from lms import roles
 from lms.access import worker_of
+from lms.exports import may_export_any
 from lms.selectors import unread_notification_count
 
 
@@ -59,5 +60,6 @@ def navigation(request):
         "role_codes": codes,
         "unread_notifications": unread_notification_count(user),
         "can_use_admin": user.is_superuser or bool(codes & roles.ADMIN_ROLES),
+        "can_export": may_export_any(user),
         "nav_tabs": _tabs(request, codes, user.is_superuser),
     }

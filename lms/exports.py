@@ -2,8 +2,10 @@
 
 An app registers each export once, in its AppConfig.ready():
 
-    register_export("certificates.allowances", label="津贴发放表", run=run_allowances)
+    register_export("certificates.allowances", label="津贴发放表", run=run_allowances, may_start=may_export)
 
+`may_start(user)` says whether the user may start it (the navigation shows 我的导出 to anyone who
+may start at least one export; the view that starts a job still checks for itself).
 `run(job, output, progress)` writes the file to `output` (a binary file object owned by the job
 runner, so the app needs to know nothing of MEDIA_ROOT or the storage backend), calls
 `progress(done, total)` as it goes and returns an `ExportResult`. It computes with
@@ -39,17 +41,37 @@ class ExportKind:
     kind: str
     label: str
     run: Callable[[Any, IO[bytes], Progress], ExportResult]
+    may_start: Callable[[Any], bool] | None = None
 
 
 _registry: dict[str, ExportKind] = {}
 
 
-def register_export(kind: str, *, label: str, run: Callable[[Any, IO[bytes], Progress], ExportResult]) -> None:
-    _registry[kind] = ExportKind(kind=kind, label=label, run=run)
+def register_export(
+    kind: str,
+    *,
+    label: str,
+    run: Callable[[Any, IO[bytes], Progress], ExportResult],
+    may_start: Callable[[Any], bool] | None = None,
+) -> None:
+    _registry[kind] = ExportKind(kind=kind, label=label, run=run, may_start=may_start)
 
 
 def export_kind(kind: str) -> ExportKind | None:
     return _registry.get(kind)
+
+
+def kind_label(kind: str) -> str:
+    """The Chinese name of an export kind (the code itself for a kind no longer registered)."""
+    entry = _registry.get(kind)
+    return entry.label if entry else kind
+
+
+def may_export_any(user) -> bool:
+    """Whether the user may start at least one registered export (role checks only, no query)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return any(entry.may_start(user) for entry in _registry.values() if entry.may_start is not None)
 
 
 class DeferredAudit:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from lms import roles
+from lms.private_media import private_storage
 
 
 class OrgLevel(models.IntegerChoices):
@@ -165,7 +166,7 @@ class LoginFailure(models.Model):
 
 
 def _export_upload_to(instance, filename: str) -> str:
-    # A random name: in DEBUG, MEDIA_URL is served without a login, so the path must not be guessable.
+    # Private storage has no URL; a random name still keeps one file's name from telling another's.
     import secrets
     from pathlib import PurePath
 
@@ -193,7 +194,7 @@ class ExportJob(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField(_("总数"), default=0)
     done = models.PositiveIntegerField(_("已完成"), default=0)
-    file = models.FileField(_("文件"), upload_to=_export_upload_to, blank=True)
+    file = models.FileField(_("文件"), upload_to=_export_upload_to, storage=private_storage, blank=True)
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     # The audit rows the writer would have logged; written on each download (see lms.exports).

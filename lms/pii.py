@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lms import roles
-from lms.access import worker_of
+from lms.access import scope_queryset, worker_of
 
 
 def mask_id_number(value: str) -> str:
@@ -44,6 +44,8 @@ def may_view_unmasked(viewer, worker) -> bool:
         return True
     if viewer.is_superuser:
         return True
-    if roles.user_role_codes(viewer) & roles.PII_ROLES and own is not None:
-        return worker.org_unit.path.startswith(own.org_unit.path)
+    if roles.user_role_codes(viewer) & roles.PII_ROLES:
+        from lms.models import Worker
+
+        return scope_queryset(viewer, Worker.objects.filter(pk=worker.pk), worker_path="").exists()
     return False

@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lms import roles, sql
-from lms.access import org_scope_q, worker_of, worker_scope_q
-from lms.models import AuditLog, ExportJob, LoginFailure, Notification, OrgUnit, Worker
+from lms.access import org_scope_q, scope_breakdown, scope_roots, worker_scope_q
+from lms.models import AuditLog, ExportJob, LoginFailure, Notification, OrgLevel, OrgUnit, Worker
 
 
 def login_block_reason(*, username: str, ip_address: str | None) -> str | None:
@@ -54,29 +54,27 @@ def visible_org_units(user) -> QuerySet[OrgUnit]:
 
 
 def org_overview(user) -> dict:
-    """辖区概览: the user's subtree broken down by its next level, with role head-counts."""
-    own = worker_of(user)
-    if own is None:
-        return {"root": None, "rows": [], "total": 0}
-    root = own.org_unit
-    children = list(root.children.all()) or [root]
-    workers = Worker.objects.filter(org_unit__path__startswith=root.path)
+    """辖区概览: the user's org scope broken down by its next level, with role head-counts."""
+    tops = scope_roots(user)
+    if not tops:
+        return {"root": None, "roots": [], "rows": [], "total": 0}
+    workers = Worker.objects.filter(org_scope_q(user, "org_unit__"))
     year_start = timezone.localdate().replace(month=1, day=1)
     trainee_label = roles.LABEL_BY_CODE[roles.TRAINEE]
     rows = []
-    for child in children:
-        in_child = workers.filter(org_unit__path__startswith=child.path)
-        stats = in_child.aggregate(
+    for unit in scope_breakdown(user):
+        stats = workers.filter(unit.subtree_q("org_unit__")).aggregate(
             total=Count("pk", distinct=True),
             trainees=Count("pk", filter=Q(user__groups__name=trainee_label), distinct=True),
             new_this_year=Count("pk", filter=Q(hire_date__gte=year_start), distinct=True),
         )
-        rows.append({"unit": child, **stats})
+        rows.append({"unit": unit, **stats})
     return {
-        "root": root,
+        "root": tops[0] if len(tops) == 1 else None,
+        "roots": tops,
         "rows": rows,
         "total": workers.count(),
-        "grids": OrgUnit.objects.filter(path__startswith=root.path, level=5).count(),
+        "grids": OrgUnit.objects.filter(org_scope_q(user), level=OrgLevel.GRID).count(),
     }
 
 
@@ -91,4 +89,4 @@ def export_jobs_of(user) -> QuerySet[ExportJob]:
     the requester's scope of personal data, and its download is audited under their name."""
     if user is None or not user.is_authenticated:
         return ExportJob.objects.none()
-    return ExportJob.objects.filter(requested_by=user)
+    return ExportJob.objects.filter(requested_by=user).order_by("-created_at", "-id")

@@ -1,7 +1,8 @@
 """Settings for Grid Academy (网格学院).
 
 Everything that differs between a laptop, CI and production comes from the environment:
-DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, MEDIA_ROOT, REDIS_CACHE_URL.
+DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, MEDIA_ROOT, PRIVATE_MEDIA_ROOT,
+PRIVATE_MEDIA_ACCEL_REDIRECT, REDIS_CACHE_URL.
 """
 
 import os
@@ -149,8 +150,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Public media only: Wagtail images and documents of course content. DEBUG serves it at MEDIA_URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files holding personal data (certificate PDFs and scans, bulk-issuance batches, export files, case
+# compilations) live here, outside MEDIA_ROOT, and no URL maps it: only views that check who is
+# asking send them (lms.private_media). Behind nginx, PRIVATE_MEDIA_ACCEL_REDIRECT names an
+# `internal` location that aliases PRIVATE_MEDIA_ROOT (e.g. "/_private/"); the views then answer
+# with an X-Accel-Redirect header and nginx sends the file.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Sessions live in the database, so any app server behind a load balancer can serve any request.

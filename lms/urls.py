@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("exports/", views.export_job_list, name="export_jobs"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/status/", views.export_job_status, name="export_job_status"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
@@ -36,6 +37,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
+    # Public media only (course images and documents). Files with personal data are under
+    # PRIVATE_MEDIA_ROOT, which no URL maps; views that check who is asking send them.
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

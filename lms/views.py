@@ -6,7 +6,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from lms.access import get_scoped_object_or_404, worker_of
 from lms.forms import LoginForm, PasswordSetForm
 from lms.models import Notification, Worker
 from lms.pii import mask_id_number, mask_phone, may_view_unmasked
+from lms.private_media import private_file_response
 
 
 def client_ip(request) -> str | None:
@@ -206,6 +207,18 @@ def notifications_read_all(request):
 # --- export jobs ----------------------------------------------------------------------------------
 
 
+@login_required
+def export_job_list(request):
+    """我的导出: the user's own export jobs, newest first; running ones update in place."""
+    from lms.exports import kind_label
+
+    page = Paginator(selectors.export_jobs_of(request.user), 20).get_page(request.GET.get("page"))
+    rows = [{"job": job, "kind_label": kind_label(job.kind)} for job in page.object_list]
+    return render(
+        request, "lms/export_jobs.html", {"page": page, "rows": rows, "keep_days": settings.EXPORT_JOB_KEEP_DAYS}
+    )
+
+
 def _export_job(request, pk: int):
     return get_object_or_404(selectors.export_jobs_of(request.user), pk=pk)
 
@@ -238,6 +251,8 @@ def export_job_download(request, pk: int):
     job = _export_job(request, pk)
     if job.status != job.Status.DONE or not job.file:
         raise Http404("文件尚未生成")
-    handle = job.file.open("rb")
+    response = private_file_response(
+        job.file.name, filename=job.file_name, content_type=job.content_type or None, as_attachment=True
+    )
     services.export_job_download_record(job=job, user=request.user, ip_address=client_ip(request))
-    return FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=job.content_type or None)
+    return response

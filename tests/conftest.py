@@ -4,6 +4,15 @@ from lms import roles
 from tests.factories import WorkerFactory, org
 
 
+@pytest.fixture(autouse=True)
+def private_media(request, settings, tmp_path_factory):
+    """Every test writes private files (certificate PDFs, exports, compilations) to a folder of its
+    own. Tests with a real Celery worker keep the configured root: the worker process writes there."""
+    if request.node.get_closest_marker("celery_worker") is None:
+        settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+    return settings.PRIVATE_MEDIA_ROOT
+
+
 @pytest.fixture
 def city_tree(db):
     """Two streets (街道 A and B) of one city, a grid in each."""

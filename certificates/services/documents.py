@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
-
 from certificates import rendering
 from certificates.models import Certificate
 from certificates.services.common import verify_url
+from lms.private_media import private_storage
 
 
 def certificate_sheet(certificate: Certificate) -> rendering.CertificateSheet:
@@ -27,16 +26,17 @@ def certificate_sheet(certificate: Certificate) -> rendering.CertificateSheet:
 
 
 def pdf_relpath(certificate_id: int) -> str:
+    """Where a certificate's PDF is kept, relative to PRIVATE_MEDIA_ROOT (lms.private_media)."""
     return f"certificates/pdf/{certificate_id // 1000:04d}/{certificate_id}.pdf"
 
 
-def certificate_pdf_ensure(*, certificate: Certificate) -> Path:
-    """The certificate's PDF file, rendered on first request and kept under MEDIA_ROOT."""
+def certificate_pdf_ensure(*, certificate: Certificate) -> str:
+    """The private storage name of the certificate's PDF, rendered on first request and kept."""
     relative = certificate.pdf_path or pdf_relpath(certificate.pk)
-    path = Path(settings.MEDIA_ROOT) / relative
+    path = Path(private_storage().path(relative))
     if not path.exists():
         rendering.render_batch([certificate_sheet(certificate)], [path])
     if certificate.pdf_path != relative:
         Certificate.objects.filter(pk=certificate.pk).update(pdf_path=relative)
         certificate.pdf_path = relative
-    return path
+    return relative

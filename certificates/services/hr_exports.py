@@ -1,4 +1,9 @@
-"""HR's exports: 津贴发放表 (and the `export_allowances` file), 持证登记表 with 持证率, 一次性奖励."""
+"""HR's exports: 津贴发放表 (and the `export_allowances` file), 持证登记表 with 持证率, 一次性奖励.
+
+Each writes out what its `viewer` may see (lms.access): the HR user who asked, or
+`lms.access.EVERYONE` for the command line, which has no user and exports every worker. The
+viewer is required; `None` is refused rather than taken to mean everyone.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from django.utils import timezone
 from certificates import selectors
 from certificates.models import AllowanceMonth, Certificate, Incentive
 from certificates.services.common import CENT, CertificateError
-from lms.models import AuditLog, OrgUnit, Worker
+from lms.access import actor_of, scope_label, scope_queryset, viewer_required
+from lms.models import AuditLog, Worker
 from lms.services import audit_log_record
 from lms.spreadsheets import Sheet, format_of, table_write
 
@@ -18,15 +24,11 @@ ALLOWANCE_HEADERS = ["工号", "姓名", "所属网格", "计发证书", "月津
 PAYOUT_EXTRA_HEADERS = ["一次性奖励(元)", "奖励事由", "应发合计(元)"]
 
 
-def _allowance_rows(run: AllowanceMonth, root: OrgUnit | None, with_incentives: bool):
+def _allowance_rows(run: AllowanceMonth, viewer, with_incentives: bool):
     """(工号, 姓名, 所属网格, 计发证书, 月津贴 [, 奖励, 事由, 合计]) in 工号 order, streaming."""
-    lines = run.lines.order_by("worker__employee_no")
-    incentives_qs = Incentive.objects.filter(month=run.month)
-    adjustments_qs = run.adjustments.all()
-    if root is not None:
-        lines = lines.filter(worker__org_unit__path__startswith=root.path)
-        incentives_qs = incentives_qs.filter(worker__org_unit__path__startswith=root.path)
-        adjustments_qs = adjustments_qs.filter(worker__org_unit__path__startswith=root.path)
+    lines = scope_queryset(viewer, run.lines.order_by("worker__employee_no"))
+    incentives_qs = scope_queryset(viewer, Incentive.objects.filter(month=run.month))
+    adjustments_qs = scope_queryset(viewer, run.adjustments.all())
     adjustments: dict[int, list] = {}
     for worker_id, amount, reason, corrects in adjustments_qs.values_list(
         "worker_id", "amount", "reason", "corrects__month"
@@ -82,20 +84,21 @@ def allowances_export(
     *,
     month: dt.date,
     output,
+    viewer,
     fmt: str | None = None,
-    actor=None,
-    root: OrgUnit | None = None,
     with_incentives: bool = False,
     ip_address=None,
     progress=None,
     record_audit=None,
 ) -> int:
-    """One row per worker with a non-zero amount (adjustments included); writes an AuditLog row.
+    """One row per worker the viewer may see with a non-zero amount (adjustments included); writes
+    an AuditLog row naming the viewer (none for `EVERYONE`).
 
     `with_incentives` adds 一次性奖励 columns (HR's 发放表); the command's format stays the five
     columns of DESIGN.md. `progress(done, total)` follows the rows; `record_audit` stands in for
     `audit_log_record` (an export job keeps the row until the file is downloaded).
     """
+    viewer_required(viewer)
     fmt = _format(output, fmt)
     month = month.replace(day=1)
     run = AllowanceMonth.objects.filter(month=month).first()
@@ -106,19 +109,18 @@ def allowances_export(
     total = 0
     if progress is not None:
         # Lines are the bulk of the rows; workers with only an adjustment or award come on top.
-        lines = run.lines.filter(worker__org_unit__path__startswith=root.path) if root is not None else run.lines.all()
-        total = lines.count()
-    sheet = Sheet(f"{month:%Y-%m}津贴", headers, _allowance_rows(run, root, with_incentives), frozenset(money))
+        total = scope_queryset(viewer, run.lines.all()).count()
+    sheet = Sheet(f"{month:%Y-%m}津贴", headers, _allowance_rows(run, viewer, with_incentives), frozenset(money))
     count = table_write(output, [sheet], fmt=fmt, progress=progress, total=total)
     (record_audit or audit_log_record)(
-        actor=actor,
+        actor=actor_of(viewer),
         action=AuditLog.Action.EXPORT,
         target_type="allowance_month",
         target_id=run.key,
         detail={
             "rows": count,
             "format": fmt,
-            "scope": root.full_name if root else "全部",
+            "scope": scope_label(viewer),
             "incentives": with_incentives,
             "status": run.status,
         },
@@ -133,23 +135,25 @@ REGISTER_HEADERS = ["工号", "姓名", "所属网格", "证书类型", "证书�
 def certificate_register_export(
     *,
     output,
+    viewer,
     fmt: str | None = None,
-    actor=None,
-    root: OrgUnit | None = None,
     ip_address=None,
     progress=None,
     record_audit=None,
 ) -> int:
-    """持证登记表: who holds what and until when, with 持证率 by org unit (XLSX second sheet)."""
+    """持证登记表 of the workers the viewer may see: who holds what and until when, with 持证率 by
+    org unit (XLSX second sheet)."""
     from certificates.models import STATUS_LABELS
 
+    viewer_required(viewer)
     fmt = _format(output, fmt)
     today = timezone.localdate()
-    qs = Certificate.objects.select_related("worker__org_unit", "certificate_type").order_by(
-        "worker__employee_no", "issued_on"
+    qs = scope_queryset(
+        viewer,
+        Certificate.objects.select_related("worker__org_unit", "certificate_type").order_by(
+            "worker__employee_no", "issued_on"
+        ),
     )
-    if root is not None:
-        qs = qs.filter(worker__org_unit__path__startswith=root.path)
 
     def rows():
         for c in qs.iterator(chunk_size=2000):
@@ -167,7 +171,7 @@ def certificate_register_export(
 
     rate_rows = [
         [r["unit"].full_name, r["total"], r["holders"], float(r["rate"])]
-        for r in selectors.certification_rates(root, today=today)
+        for r in selectors.certification_rates(viewer, today=today)
     ]
     sheets = [
         Sheet("持证登记", REGISTER_HEADERS, rows()),
@@ -175,10 +179,10 @@ def certificate_register_export(
     ]
     count = table_write(output, sheets, fmt=fmt, progress=progress, total=qs.count() if progress is not None else 0)
     (record_audit or audit_log_record)(
-        actor=actor,
+        actor=actor_of(viewer),
         action=AuditLog.Action.EXPORT,
         target_type="certificate_register",
-        detail={"rows": count, "format": fmt, "scope": root.full_name if root else "全部"},
+        detail={"rows": count, "format": fmt, "scope": scope_label(viewer)},
         ip_address=ip_address,
     )
     return count
@@ -192,18 +196,19 @@ def incentives_export(
     output,
     fmt: str | None = None,
     year: int | None = None,
-    actor=None,
-    root: OrgUnit | None = None,
+    viewer,
     ip_address=None,
     progress=None,
     record_audit=None,
 ) -> int:
+    """一次性奖励 of the workers the viewer may see (of one year, or all), in month and 工号 order."""
+    viewer_required(viewer)
     fmt = _format(output, fmt)
-    qs = Incentive.objects.select_related("worker__org_unit").order_by("month", "worker__employee_no")
+    qs = scope_queryset(
+        viewer, Incentive.objects.select_related("worker__org_unit").order_by("month", "worker__employee_no")
+    )
     if year:
         qs = qs.filter(month__year=year)
-    if root is not None:
-        qs = qs.filter(worker__org_unit__path__startswith=root.path)
     rows = (
         [
             i.worker.employee_no,
@@ -219,10 +224,10 @@ def incentives_export(
     sheet = Sheet("一次性奖励", INCENTIVE_HEADERS, rows, frozenset({6}))
     count = table_write(output, [sheet], fmt=fmt, progress=progress, total=qs.count() if progress is not None else 0)
     (record_audit or audit_log_record)(
-        actor=actor,
+        actor=actor_of(viewer),
         action=AuditLog.Action.EXPORT,
         target_type="incentive",
-        detail={"rows": count, "format": fmt, "year": year, "scope": root.full_name if root else "全部"},
+        detail={"rows": count, "format": fmt, "year": year, "scope": scope_label(viewer)},
         ip_address=ip_address,
     )
     return count

@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from certificates.services.common import (
 from certificates.services.documents import certificate_sheet, pdf_relpath
 from lms.importing import ImportRejected, Row, RowErrors, parse_date
 from lms.models import AuditLog, Worker
+from lms.private_media import private_storage
 from lms.services import audit_log_record
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -306,10 +306,11 @@ def issuance_job_run(*, job_id: int) -> IssuanceJob:
                 IssuanceJob.objects.filter(pk=job.pk).update(done=done)
                 last_saved = done
 
+        storage = private_storage()
         rendering.render_many(
             [certificate_sheet(c) for c in certificates],
-            [Path(settings.MEDIA_ROOT) / rel for rel in relpaths],
-            Path(settings.MEDIA_ROOT) / batch_rel,
+            [Path(storage.path(rel)) for rel in relpaths],
+            Path(storage.path(batch_rel)),
             progress=progress,
         )
         with transaction.atomic():

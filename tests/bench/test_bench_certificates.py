@@ -27,6 +27,7 @@ from certificates.services import (
     issuance_job_create,
     issuance_job_run,
 )
+from lms.access import EVERYONE
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
 
@@ -95,10 +96,11 @@ def test_bench_bulk_issuance_and_download(types, settings, tmp_path):
     elapsed = time.perf_counter() - started
     rendering.render_many = real_render_many
     files = [
-        Path(settings.MEDIA_ROOT) / p for p in Certificate.objects.filter(job=job).values_list("pdf_path", flat=True)
+        Path(settings.PRIVATE_MEDIA_ROOT) / p
+        for p in Certificate.objects.filter(job=job).values_list("pdf_path", flat=True)
     ]
     assert job.done == 3200 and all(f.exists() for f in files[:50])
-    batch = Path(settings.MEDIA_ROOT) / job.batch_pdf
+    batch = Path(settings.PRIVATE_MEDIA_ROOT) / job.batch_pdf
     print(
         f"[bench] bulk issuance: 3200 certificates + batch PDF in {elapsed:.1f}s = {3200 / elapsed:.0f} certificates/s "
         f"(target ≥ 100/s; {os.cpu_count()} CPUs, load average {load_before:.1f} → {os.getloadavg()[0]:.1f} from other work on the machine; "
@@ -205,14 +207,14 @@ def test_bench_allowance_month_100k(types, tmp_path):
 
     path = tmp_path / "m.xlsx"
     started = time.perf_counter()
-    written = allowances_export(month=D(2025, 5, 1), output=str(path))
+    written = allowances_export(month=D(2025, 5, 1), output=str(path), viewer=EVERYONE)
     elapsed = time.perf_counter() - started
     print(
         f"[bench] export_allowances XLSX: {written} rows in {elapsed:.1f}s (target < 60 s), file {path.stat().st_size / 1e6:.1f} MB"
     )
     # Memory, measured in a second run: tracemalloc counts every Python allocation (and slows the run).
     tracemalloc.start()
-    allowances_export(month=D(2025, 5, 1), output=str(tmp_path / "m2.xlsx"))
+    allowances_export(month=D(2025, 5, 1), output=str(tmp_path / "m2.xlsx"), viewer=EVERYONE)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -221,5 +223,5 @@ def test_bench_allowance_month_100k(types, tmp_path):
         f"process max RSS so far {rss:.0f} MB (dominated by building the 100k-worker data set in this process)"
     )
     started = time.perf_counter()
-    allowances_export(month=D(2025, 5, 1), output=str(tmp_path / "m.csv"))
+    allowances_export(month=D(2025, 5, 1), output=str(tmp_path / "m.csv"), viewer=EVERYONE)
     print(f"[bench] export_allowances CSV: {time.perf_counter() - started:.1f}s")

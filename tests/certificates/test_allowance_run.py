@@ -18,6 +18,7 @@ from certificates.services import (
     incentive_award,
 )
 from lms import roles
+from lms.access import EVERYONE
 from lms.models import AuditLog
 from tests.exports import export_through_job
 
@@ -53,7 +54,7 @@ def test_approved_month_is_frozen_and_corrected_by_adjustment(setup, make_cert):
         reason="应急救援员证书补录",
     )
     out = io.StringIO()
-    allowances_export(month=D(2025, 2, 1), output=out, fmt="csv")
+    allowances_export(month=D(2025, 2, 1), output=out, fmt="csv", viewer=EVERYONE)
     rows = {r[0]: r for r in csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff")))}
     assert rows["B001"][4] == "600.00"  # February 400 (PSY + ERS) + 200 back pay for January
     assert "调整2025年1月 +200.00元（应急救援员证书补录）" in rows["B001"][3]
@@ -86,7 +87,7 @@ def test_incentive_defaults_and_payout_export(setup):
     )
     assert incentive.amount == Decimal("5000.00")
     stream = io.BytesIO()
-    allowances_export(month=D(2025, 12, 1), output=stream, fmt="xlsx", with_incentives=True)
+    allowances_export(month=D(2025, 12, 1), output=stream, fmt="xlsx", viewer=EVERYONE, with_incentives=True)
     sheet = load_workbook(io.BytesIO(stream.getvalue())).worksheets[0]
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["工号", "姓名", "所属网格", "计发证书", "月津贴(元)"]
@@ -146,13 +147,14 @@ def test_non_hr_cannot_open_hr_screens(client, setup, make_worker, city_tree):
 def test_certification_rate_by_org_unit(city_tree, make_worker, make_cert):
     from certificates.selectors import certification_rates
 
+    street_hr = make_worker(unit=city_tree["street_a"], role_codes={roles.HR})
     holder = make_worker(unit=city_tree["grid_a"])
     lapsed = make_worker(unit=city_tree["grid_a2"])
     make_worker(unit=city_tree["grid_a2"])
     make_cert(holder, "PSY", D(2023, 1, 1))
     make_cert(holder, "COURSE", D(2023, 1, 1))  # platform certificates do not count
     make_cert(lapsed, "ERS", D(2020, 1, 1), valid_until=D(2023, 1, 1))
-    rows = {r["unit"].name: r for r in certification_rates(city_tree["street_a"])}
+    rows = {r["unit"].name: r for r in certification_rates(street_hr.user)}
     assert rows["一社区"]["total"] == 3 and rows["一社区"]["holders"] == 1
     assert rows["一社区"]["rate"] == Decimal("33.3")
 

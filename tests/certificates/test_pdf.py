@@ -35,7 +35,7 @@ def people(city_tree, make_worker):
     }
 
 
-def test_pdf_holds_name_rare_character_and_embedded_cjk_font(client, people, media, tmp_path):
+def test_pdf_holds_name_rare_character_and_embedded_cjk_font(client, people, private_media, tmp_path):
     holder = people["holder"]
     cert = certificate_issue(
         worker=holder, type_code="COURSE", issued_on=D(2025, 4, 1), source_label="完成网格员岗前培训"
@@ -54,7 +54,7 @@ def test_pdf_holds_name_rare_character_and_embedded_cjk_font(client, people, med
     assert any("GAFull" in line or "Noto" in line for line in cjk_lines)  # 堃 came from the full font
     # Cached: the second download serves the same file.
     cert.refresh_from_db()
-    assert cert.pdf_path and (media / cert.pdf_path).exists()
+    assert cert.pdf_path and (private_media / cert.pdf_path).exists()
 
 
 def test_pdf_access_by_role(client, people, media):

@@ -66,7 +66,7 @@ def test_hr_cannot_record_for_worker_outside_subtree(client, hr, city_tree, make
 
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils 未安装")
 def test_bulk_issuance_job_with_progress_and_batch_pdf(
-    client, hr, city_tree, make_worker, media, django_capture_on_commit_callbacks, settings
+    client, hr, city_tree, make_worker, media, private_media, django_capture_on_commit_callbacks, settings
 ):
     settings.CERTIFICATE_RENDER_PROCESSES = 1
     workers = [make_worker(unit=city_tree["grid_a"]) for _ in range(4)]
@@ -94,10 +94,10 @@ def test_bulk_issuance_job_with_progress_and_batch_pdf(
         "batch_ready": True,
     }
     certs = list(job.certificates.all())
-    assert len(certs) == 4 and all((media / c.pdf_path).exists() for c in certs)
+    assert len(certs) == 4 and all((private_media / c.pdf_path).exists() for c in certs)
     assert len({c.serial_no for c in certs}) == 4
     batch = client.get(f"/certificates/hr/jobs/{job.pk}/batch.pdf")
-    path = media / "batch.pdf"
+    path = private_media / "downloaded-batch.pdf"
     path.write_bytes(b"".join(batch.streaming_content))
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+4$", info, re.M), info

@@ -182,3 +182,19 @@ def test_trainer_edits_only_sessions_of_their_subtree(people, client, city_tree)
     assert client.get(f"/admin/snippets/courses/trainingsession/edit/{mine.pk}/").status_code == 200
     assert client.get(f"/admin/snippets/courses/trainingsession/edit/{theirs.pk}/").status_code in (302, 403, 404)
     assert client.get(f"/admin/snippets/courses/trainingsession/delete/{theirs.pk}/").status_code in (302, 403, 404)
+
+
+def test_unit_filters_stay_within_the_users_scope(people, city_tree):
+    from courses import selectors, services
+
+    year = timezone.localdate().year
+    trainer = people["trainer"].user
+    rows = selectors.compliance_rows(trainer, city_tree["street_b"], year)
+    assert rows["total"] == 0  # another street's unit: nobody, not that street's people
+    rows = selectors.compliance_rows(trainer, city_tree["city"], year)
+    numbers = {r["worker"].employee_no for r in rows["rows"]}
+    assert people["trainee"].employee_no in numbers and people["other"].employee_no not in numbers
+    course = make_course(owner=city_tree["street_a"])
+    assert services.course_assign(actor=trainer, course=course, org_units=[city_tree["street_b"]]) == 0
+    assert services.course_assign(actor=trainer, course=course, org_units=[city_tree["city"]]) > 0
+    assert not Enrolment.objects.filter(worker=people["other"]).exists()

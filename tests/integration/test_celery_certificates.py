@@ -32,12 +32,12 @@ def test_worker_runs_bulk_issuance_with_progress(celery_worker_process, city_tre
     try:
         assert job.status == "done", job.error
         assert job.done == job.total == 25
-        media = Path(settings.MEDIA_ROOT)
-        assert (media / job.batch_pdf).exists()
-        assert all((media / c.pdf_path).exists() for c in job.certificates.all())
+        private = Path(settings.PRIVATE_MEDIA_ROOT)  # the worker's, as configured: the fixture leaves it
+        assert (private / job.batch_pdf).exists()
+        assert all((private / c.pdf_path).exists() for c in job.certificates.all())
     finally:
         for certificate in job.certificates.all():
             if certificate.pdf_path:
-                (Path(settings.MEDIA_ROOT) / certificate.pdf_path).unlink(missing_ok=True)
+                (Path(settings.PRIVATE_MEDIA_ROOT) / certificate.pdf_path).unlink(missing_ok=True)
         if job.batch_pdf:
-            (Path(settings.MEDIA_ROOT) / job.batch_pdf).unlink(missing_ok=True)
+            (Path(settings.PRIVATE_MEDIA_ROOT) / job.batch_pdf).unlink(missing_ok=True)

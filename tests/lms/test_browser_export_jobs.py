@@ -56,3 +56,26 @@ def test_export_job_page_on_a_phone(phone_page, live_server, city_tree, make_wor
     assert phone_page.locator("#export-status").inner_text() == "进行中"
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     phone_page.screenshot(path=str(tmp_path / "export-running.png"))
+
+    # 我的导出, from the top bar: both jobs, the finished one with its file; the running one's
+    # download link appears when it finishes.
+    phone_page.get_by_test_id("my-exports").click()
+    phone_page.wait_for_url("**/exports/")
+    rows = phone_page.locator(".export-list > li")
+    assert rows.count() == 2
+    running = phone_page.get_by_test_id(f"export-row-{queued.pk}")
+    assert "进行中" in running.inner_text() and not running.get_by_role("link", name="下载").first.is_visible()
+    assert phone_page.get_by_role("link", name="下载 津贴发放表-2025-03.xlsx").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    from django.core.files.base import ContentFile
+
+    queued.refresh_from_db()
+    queued.file.save("持证登记表.xlsx", ContentFile(b"PK"), save=False)
+    ExportJob.objects.filter(pk=queued.pk).update(
+        status=ExportJob.Status.DONE, done=100, total=100, file=queued.file.name, file_name="持证登记表.xlsx"
+    )
+    link = running.get_by_role("link", name="下载 持证登记表.xlsx")
+    link.wait_for(state="visible")
+    assert link.get_attribute("href") == f"/exports/{queued.pk}/download/"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone_page.screenshot(path=str(tmp_path / "my-exports.png"), full_page=True)

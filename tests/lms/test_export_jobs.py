@@ -16,6 +16,7 @@ from certificates.services import (
     incentive_award,
 )
 from lms import exports, roles
+from lms.access import EVERYONE
 from lms.models import AuditLog, ExportJob
 from lms.services import EXPORT_FAILED_MESSAGE, export_job_start
 from tests.certificates.conftest import default_types, make_cert  # noqa: F401  (fixtures)
@@ -70,7 +71,7 @@ def test_allowance_csv_job_runs_to_done_with_the_writers_bytes(client, people, d
     assert job.done == job.total == 2  # 甲一 and 甲二; 乙一 is outside 甲街道
     assert job.file_name == "津贴发放表-2025-03.csv" and job.started_at and job.finished_at
     synchronous = io.StringIO()
-    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="csv", root=hr.org_unit, with_incentives=True)
+    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="csv", viewer=hr.user, with_incentives=True)
     response = client.get(reverse("export_job_download", args=[job.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -82,11 +83,11 @@ def test_xlsx_jobs_match_the_writer_part_by_part(client, people, django_capture_
     client.force_login(hr.user)
     _, _, allowances = export_through_job(client, "/certificates/hr/allowances/2025-03/export.xlsx")
     synchronous = io.BytesIO()
-    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="xlsx", root=hr.org_unit, with_incentives=True)
+    allowances_export(month=D(2025, 3, 1), output=synchronous, fmt="xlsx", viewer=hr.user, with_incentives=True)
     assert _xlsx_parts(allowances) == _xlsx_parts(synchronous.getvalue())
     job, _, register = export_through_job(client, "/certificates/hr/exports/register.xlsx")
     synchronous = io.BytesIO()
-    certificate_register_export(output=synchronous, fmt="xlsx", root=hr.org_unit)
+    certificate_register_export(output=synchronous, fmt="xlsx", viewer=hr.user)
     assert _xlsx_parts(register) == _xlsx_parts(synchronous.getvalue())
     assert job.done == job.total == 2
 
@@ -97,6 +98,7 @@ def test_writer_reports_progress_and_the_job_stores_it(people, django_capture_on
         month=D(2025, 3, 1),
         output=io.StringIO(),
         fmt="csv",
+        viewer=EVERYONE,
         with_incentives=True,
         progress=lambda d, t: calls.append((d, t)),
     )
@@ -253,3 +255,67 @@ def test_pages_are_in_chinese_and_the_status_is_json(client, people, django_capt
         'method="post" action="/certificates/hr/allowances/2025-03/export.xlsx"' in screen
         and "csrfmiddlewaretoken" in screen
     )
+
+
+# --- 我的导出 -------------------------------------------------------------------------------------
+
+
+def test_my_exports_lists_only_my_jobs_newest_first_with_download_links_only_when_done(
+    client, people, django_capture_on_commit_callbacks
+):
+    hr, peer = people["street_hr"].user, people["peer_hr"].user
+    client.force_login(hr)
+    done = _start(client, "/certificates/hr/exports/register.csv", django_capture_on_commit_callbacks)
+    pending = ExportJob.objects.create(requested_by=hr, kind="certificates.allowances", title="排队的发放表")
+    failed = ExportJob.objects.create(
+        requested_by=hr, kind="courses.compliance", title="失败的报表", status=ExportJob.Status.FAILED, error="已不存在"
+    )
+    theirs = ExportJob.objects.create(requested_by=peer, kind="certificates.register", title="同事的登记表")
+    page = client.get(reverse("export_jobs")).content.decode()
+    assert page.index("失败的报表") < page.index("排队的发放表") < page.index("持证登记表（CSV）")  # newest first
+    assert "同事的登记表" not in page and reverse("export_job", args=[theirs.pk]) not in page
+    for job in (done, pending, failed):
+        assert reverse("export_job", args=[job.pk]) in page
+    assert reverse("export_job_download", args=[done.pk]) in page and "下载 持证登记表.csv" in page
+    assert reverse("export_job_download", args=[pending.pk]) not in page
+    assert reverse("export_job_download", args=[failed.pk]) not in page
+    assert "津贴发放表" in page and "学时达标报表" in page and "持证登记表" in page  # kind labels
+    assert "已完成" in page and "排队中" in page and "失败" in page and "已不存在" in page
+    assert reverse("export_job_status", args=[pending.pk]) in page  # a running row follows its job
+    # A peer asking for my job by id gets 404; their own list does not show it either.
+    client.force_login(peer)
+    for name in ("export_job", "export_job_status", "export_job_download"):
+        assert client.get(reverse(name, args=[done.pk])).status_code == 404
+    page = client.get(reverse("export_jobs")).content.decode()
+    assert "同事的登记表" in page and "持证登记表（CSV）" not in page and "排队的发放表" not in page
+
+
+def test_my_exports_is_paginated_and_needs_a_login(client, people):
+    user = people["street_hr"].user
+    ExportJob.objects.bulk_create(
+        [ExportJob(requested_by=user, kind="certificates.register", title=f"导出{n:02d}") for n in range(25)]
+    )
+    client.force_login(user)
+    first = client.get(reverse("export_jobs")).content.decode()
+    second = client.get(reverse("export_jobs") + "?page=2").content.decode()
+    assert first.count('data-testid="export-row-') == 20 and second.count('data-testid="export-row-') == 5
+    assert "第 1/2 页，共 25 个" in first
+    client.logout()
+    assert client.get(reverse("export_jobs")).status_code == 302
+
+
+def test_my_exports_is_linked_for_those_who_can_export(client, people, city_tree, make_worker):
+    link = f'href="{reverse("export_jobs")}"'
+    trainer = make_worker(unit=city_tree["street_a"], role_codes={roles.TRAINER})
+    manager = make_worker(unit=city_tree["street_a"], role_codes={roles.MANAGER})
+    for user in (people["street_hr"].user, trainer.user, manager.user):
+        client.force_login(user)
+        assert link in client.get(reverse("notifications")).content.decode()
+    client.force_login(people["trainee"].user)
+    assert link not in client.get(reverse("notifications")).content.decode()
+    # … and from where exports start, and from a job's own page
+    client.force_login(people["street_hr"].user)
+    for url in ("/certificates/hr/", "/certificates/hr/allowances/2025-03/"):
+        assert link in client.get(url).content.decode(), url
+    job = ExportJob.objects.create(requested_by=people["street_hr"].user, kind="certificates.register", title="x")
+    assert link in client.get(reverse("export_job", args=[job.pk])).content.decode()

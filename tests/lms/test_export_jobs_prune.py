@@ -26,19 +26,18 @@ def _job(user, *, days_old, status=ExportJob.Status.DONE):
     return job
 
 
-def test_old_finished_jobs_lose_their_files_recent_and_running_ones_stay(settings, tmp_path, django_user_model):
-    settings.MEDIA_ROOT = tmp_path
+def test_old_finished_jobs_lose_their_files_recent_and_running_ones_stay(settings, private_media, django_user_model):
     settings.EXPORT_JOB_KEEP_DAYS = 7
     user = django_user_model.objects.create_user("hr9", password="x")
     old = _job(user, days_old=8)
     old_failed = _job(user, days_old=30, status=ExportJob.Status.FAILED)
     recent = _job(user, days_old=6)
     running = _job(user, days_old=30, status=ExportJob.Status.RUNNING)
-    old_path = tmp_path / old.file.name
+    old_path = private_media / old.file.name
     assert old_path.exists()
     assert export_jobs_prune() == 2
     assert set(ExportJob.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
-    assert not old_path.exists() and (tmp_path / recent.file.name).exists()
+    assert not old_path.exists() and (private_media / recent.file.name).exists()
     assert not ExportJob.objects.filter(pk=old_failed.pk).exists()
 
 

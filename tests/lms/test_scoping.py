@@ -106,3 +106,51 @@ def test_registered_provider_widens_scope(people):
 def test_anonymous_is_sent_to_login(client, people):
     response = client.get(reverse("worker_detail", args=[people["trainee_a"].employee_no]))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_within_narrows_to_a_units_subtree_inside_what_the_user_may_see(people, city_tree):
+    hr = people["hr_a"].user
+    grid_a = set(scope_queryset(hr, Worker.objects.all(), "", within=city_tree["grid_a"]))
+    assert grid_a == {people["trainee_a"], people["mentor_a"]}
+    # A unit outside the user's subtree yields nobody, not that unit's workers.
+    assert not scope_queryset(hr, Worker.objects.all(), "", within=city_tree["grid_b"]).exists()
+
+
+def test_everyone_is_explicit_and_none_sees_nothing(people):
+    from lms.access import EVERYONE, org_scope_q, scope_label, scope_roots, viewer_required
+    from lms.models import OrgUnit
+
+    assert scope_queryset(EVERYONE, Worker.objects.all(), "").count() == Worker.objects.count()
+    assert OrgUnit.objects.filter(org_scope_q(EVERYONE)).count() == OrgUnit.objects.count()
+    assert not scope_queryset(None, Worker.objects.all(), "").exists()
+    assert not OrgUnit.objects.filter(org_scope_q(None)).exists()
+    assert [u.name for u in scope_roots(EVERYONE)] == ["测试市"] and scope_label(EVERYONE) == "全部"
+    assert scope_label(people["hr_a"].user) == "测试市/甲区/甲街道"
+    assert scope_roots(people["trainee_a"].user) == []
+    with pytest.raises(TypeError):
+        viewer_required(None)
+
+
+def test_manager_overview_counts_only_the_managers_units(client, people, city_tree, make_worker):
+    from lms.selectors import org_overview
+
+    overview = org_overview(people["manager_a"].user)
+    assert overview["root"] == city_tree["street_a"]
+    assert [row["unit"].name for row in overview["rows"]] == ["一社区"]
+    assert overview["total"] == 6 and overview["grids"] == 2  # street A's staff and grid workers, not B's
+    manager_b = make_worker(unit=city_tree["street_b"], role_codes={roles.MANAGER})
+    overview_b = org_overview(manager_b.user)
+    assert overview_b["total"] == 2 and overview_b["grids"] == 1
+    client.force_login(manager_b.user)
+    page = client.get(reverse("manager_home")).content.decode()
+    assert "乙街道" in page and "一社区" not in page
+
+
+def test_pii_is_unmasked_only_for_hr_of_the_workers_subtree(people, city_tree, make_worker):
+    from lms.pii import may_view_unmasked
+
+    hr_b = make_worker(unit=city_tree["street_b"], role_codes={roles.HR})
+    assert may_view_unmasked(people["hr_a"].user, people["trainee_a"])
+    assert not may_view_unmasked(hr_b.user, people["trainee_a"])
+    assert not may_view_unmasked(people["manager_a"].user, people["trainee_a"])  # sees, but masked
+    assert may_view_unmasked(people["trainee_a"].user, people["trainee_a"])

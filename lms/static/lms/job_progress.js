@@ -2,7 +2,8 @@
 // data-status-url is polled while data-running="1" and the answer is still pending/running; its
 // parts are found by data-job: status, bar, count, file-name, hint (hidden once finished), error;
 // a part's data-prefix goes before the text it is given.
-// An element with data-job-show="flag" appears once the answer's `flag` is true.
+// An element with data-job-show="flag" appears once the answer's `flag` is true; a link with
+// data-job-link="key" gets the answer's `key` (e.g. download_url) as its address once there is one.
 (function () {
   document.querySelectorAll("[data-status-url]").forEach(function (box) {
     var every = Number(box.dataset.pollMs || 1000);
@@ -18,6 +19,9 @@
           bar.style.width = s.percent + "%";
           if (bar.parentNode.hasAttribute("aria-valuenow")) { bar.parentNode.setAttribute("aria-valuenow", s.percent); }
         }
+        box.querySelectorAll("[data-job-link]").forEach(function (el) {
+          if (s[el.dataset.jobLink]) { el.href = s[el.dataset.jobLink]; }
+        });
         box.querySelectorAll("[data-job-show]").forEach(function (el) {
           if (s[el.dataset.jobShow]) { el.hidden = false; }
         });
