@@ -185,6 +185,11 @@ def on_validation_error(request, exc: ValidationError):
     return error_response(request, 422, "；".join(messages) or DEFAULT_DETAIL[422])
 
 
+def unknown_endpoint(request, *args, **kwargs):
+    """Any other path under /api/: the same JSON 404 as the API's own (lms/urls.py)."""
+    return api.create_response(request, {"detail": "没有这个接口", "code": CODE_BY_STATUS[404]}, status=404)
+
+
 # --- endpoints -----------------------------------------------------------------------------------
 
 
