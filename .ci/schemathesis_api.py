@@ -199,6 +199,7 @@ def write_config(path: Path, values: dict[str, list]) -> None:
 
 
 def fuzz(base: str, session: str, csrf: str, config: Path, report: Path) -> int:
+    """Run schemathesis from the temporary directory (hypothesis keeps its files in the cwd)."""
     command = [
         str(BIN / "schemathesis"),
         "--config-file",
@@ -233,7 +234,7 @@ def fuzz(base: str, session: str, csrf: str, config: Path, report: Path) -> int:
         "none",
         "--no-color",
     ]
-    return subprocess.run(command, cwd=ROOT).returncode
+    return subprocess.run(command, cwd=config.parent).returncode
 
 
 def main() -> int:
