@@ -26,6 +26,7 @@ from lms.api_schemas import (
     DEFAULT_DETAIL,
     PASSWORD_CHANGE_REQUIRED,
     ApiError,
+    Error,
     errors,
 )
 
@@ -87,9 +88,8 @@ def _chinese(text: str) -> bool:
 def error_response(request, status: int, detail: str, code: str | None = None):
     if not _chinese(detail):
         detail = DEFAULT_DETAIL.get(status, "请求失败")
-    return api.create_response(
-        request, {"detail": detail, "code": code or CODE_BY_STATUS.get(status, "error")}, status=status
-    )
+    code = code or CODE_BY_STATUS.get(status, "error")
+    return api.create_response(request, Error(detail=detail, code=code), status=status)
 
 
 # ninja's own English messages, said in Chinese.
@@ -187,7 +187,7 @@ def on_validation_error(request, exc: ValidationError):
 
 def unknown_endpoint(request, *args, **kwargs):
     """Any other path under /api/: the same JSON 404 as the API's own (lms/urls.py)."""
-    return api.create_response(request, {"detail": "没有这个接口", "code": CODE_BY_STATUS[404]}, status=404)
+    return error_response(request, 404, "没有这个接口")
 
 
 # --- endpoints -----------------------------------------------------------------------------------
