@@ -150,8 +150,9 @@ AnswerValue = Annotated[
 class AnswerIn(BaseModel):
     """`{"answer": …}`, `{"flagged": true}` or both; a body with neither is refused with 400.
 
-    A plain pydantic model rather than a ninja Schema: the body is JSON, not an ORM object, so it
-    needs none of Schema's attribute lookups, and `model_fields_set` tells which keys were sent.
+    A plain pydantic model rather than a ninja Schema: a Schema hands its validators the input
+    wrapped for attribute lookups (ORM objects), so the check below could not see a non-object
+    body; `model_fields_set` tells which keys were sent.
     """
 
     answer: AnswerValue = None
