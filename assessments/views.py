@@ -88,7 +88,7 @@ def _take_items(attempt, answers, show_answers: bool):
     reviews = _review_items(attempt, answers, True) if show_answers else [None] * len(answers)
     items = []
     for answer, review in zip(answers, reviews, strict=True):
-        data = question_payload(answer, with_response=True)
+        data = question_payload(answer)
         response = answer.response
         if answer.version.qtype == QuestionType.BLANK:
             values = response if isinstance(response, list) else []

@@ -1,10 +1,18 @@
 """Case search API: GET /api/v1/cases/search (any logged-in user)."""
 
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from casebank import selectors
+from lms.api_schemas import Text, errors
 
 router = Router(tags=["案例库"])
+
+
+class CaseSearchIn(Schema):
+    q: Text = Field("", description="检索词（中文按词切分）")
+    category: Text = Field("", description="案例分类名称")
+    indicator: Text = Field("", description="能力指标代码，如 3.2")
+    limit: int = Field(20, ge=1, le=100, description="最多返回条数（1–100）")
 
 
 class CaseHit(Schema):
@@ -19,10 +27,17 @@ class CaseSearchOut(Schema):
     results: list[CaseHit]
 
 
-@router.get("/cases/search", response=CaseSearchOut, summary="案例检索（中文分词）")
-def case_search(request, q: str = "", category: str = "", indicator: str = "", limit: int = 20):
-    count, hits = selectors.search_cases(q, category=category, indicator=indicator, limit=max(1, min(limit, 100)))
-    return {
-        "count": count,
-        "results": [{"id": h.id, "title": h.title, "url": h.url, "snippet": h.snippet} for h in hits],
-    }
+@router.get(
+    "/cases/search",
+    response={200: CaseSearchOut, **errors(422)},
+    summary="案例检索（中文分词）",
+    description="按词检索已发布的案例，最相关的在前；count 为全部命中数，results 最多 limit 条。",
+)
+def case_search(request, params: Query[CaseSearchIn]):
+    count, hits = selectors.search_cases(
+        params.q, category=params.category, indicator=params.indicator, limit=params.limit
+    )
+    return CaseSearchOut(
+        count=count,
+        results=[CaseHit(id=h.id, title=h.title, url=h.url, snippet=h.snippet) for h in hits],
+    )

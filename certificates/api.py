@@ -1,19 +1,24 @@
 """Public certificate verification: GET /api/v1/certificates/verify/{code} (no login)."""
 
 import datetime as dt
+from typing import Literal
 
-from django.http import Http404
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
+from pydantic import Field
+
+from lms.api_schemas import ApiError, Text, errors
 
 from . import selectors
 
 router = Router(tags=["证书"])
 
+VerificationCode = Path[Text, {"description": "证书上的核验码"}]
+
 
 class VerificationOut(Schema):
-    status: str
+    status: Literal["valid", "expired", "revoked"] = Field(description="今日状态：有效、已过期或已撤销")
     status_label: str
-    holder: str
+    holder: str = Field(description="持证人姓名（已遮盖）")
     type: str
     type_code: str
     serial_no: str
@@ -23,10 +28,15 @@ class VerificationOut(Schema):
     revoked_on: dt.date | None
 
 
-@router.get("/certificates/verify/{code}", auth=None, response=VerificationOut, summary="证书核验（公开）")
-def verify_certificate(request, code: str):
+@router.get(
+    "/certificates/verify/{code}",
+    auth=None,
+    response={200: VerificationOut, **errors(404, 422, public=True)},
+    summary="证书核验（公开）",
+)
+def verify_certificate(request, code: VerificationCode):
     """Status (valid/expired/revoked) as of today, a masked holder name, type and dates."""
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
-        raise Http404("未找到该证书")
+        raise ApiError(404, "未找到该证书")
     return selectors.verification_view(certificate)

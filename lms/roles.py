@@ -27,6 +27,8 @@ SUBTREE_ROLES = frozenset({TRAINER, HR, MANAGER})
 PII_ROLES = frozenset({HR})
 # Roles that enter the Wagtail admin.
 ADMIN_ROLES = frozenset({TRAINER})
+# Roles that may read the interactive API docs at /api/v1/docs (superusers too).
+API_DOCS_ROLES = frozenset({TRAINER, HR, MANAGER, JUDGE})
 
 
 def user_role_codes(user) -> set[str]:

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-ninja's templates and static files: the API docs page works offline (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [

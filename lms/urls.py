@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms import views
-from lms.api import api
+from lms.api import api, unknown_endpoint
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("exports/<int:pk>/status/", views.export_job_status, name="export_job_status"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", unknown_endpoint),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -71,6 +71,7 @@ def test_wrong_shape_is_400_in_chinese(client, trainee, qtype, body):
     qid = {q["type"]: q["id"] for q in data["questions"]}[qtype]
     response = api(client, "put", f"/attempts/{data['id']}/answers/{qid}", body)
     assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
     detail = response.json()["detail"]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in detail)
 
@@ -84,6 +85,7 @@ def test_after_deadline_is_409_and_nothing_saved(client, trainee):
     qid = data["questions"][0]["id"]
     response = api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"answer": "B"})
     assert response.status_code == 409 and "截止" in response.json()["detail"]
+    assert response.json()["code"] == "conflict"
     assert Answer.objects.get(attempt_id=data["id"], question_id=qid).response is None
 
 
@@ -103,7 +105,8 @@ def test_other_peoples_attempts_are_404_for_every_role(client, trainee, city_tre
     other = make_worker(unit=city_tree["city"], role_codes={role})
     client.force_login(other.user)
     qid = data["questions"][0]["id"]
-    assert api(client, "get", f"/attempts/{data['id']}").status_code == 404
+    response = api(client, "get", f"/attempts/{data['id']}")
+    assert response.status_code == 404 and response.json() == {"detail": "未找到作答记录", "code": "not_found"}
     assert api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"answer": "A"}).status_code == 404
     assert api(client, "post", f"/attempts/{data['id']}/submit").status_code == 404
     assert Answer.objects.get(attempt_id=data["id"], question_id=qid).response is None
@@ -129,6 +132,7 @@ def test_single_attempt_quiz_refuses_a_second_start_with_409(client, trainee):
     api(client, "post", f"/attempts/{data['id']}/submit")
     response = api(client, "post", f"/quizzes/{quiz.pk}/attempts")
     assert response.status_code == 409 and "次数" in response.json()["detail"]
+    assert response.json()["code"] == "conflict"
 
 
 def test_quiz_outside_audience_is_404(client, trainee, city_tree):
@@ -147,7 +151,8 @@ def test_essay_submit_reports_pending_marking(client, trainee):
 
 
 def test_anonymous_is_refused(client):
-    assert api(client, "get", "/quizzes").status_code == 401
+    response = api(client, "get", "/quizzes")
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
 
 
 def test_openapi_lists_the_quiz_paths(client, trainee):
@@ -170,3 +175,57 @@ def test_flag_only_and_clearing_an_answer(client, trainee):
     assert Answer.objects.filter(pk=answer.pk, response__isnull=True).exists()  # SQL NULL, not JSON null
     api(client, "post", f"/attempts/{data['id']}/submit")
     assert api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"flagged": False}).status_code == 409
+
+
+@pytest.mark.parametrize(
+    "qtype, answer, words",
+    [
+        ("单选", 5, "单选题"),
+        ("单选", ["B"], "单选题"),  # a list is not turned into "B"
+        ("单选", True, "单选题"),
+        ("多选", ["A", "B"], "多选题"),
+        ("判断", {"v": "对"}, "判断题"),
+        ("填空", "二;二十四", "填空题"),  # nor a string into a list
+        ("填空", [2, 24], "填空题"),
+    ],
+)
+def test_answers_are_never_coerced_a_wrong_shape_is_the_400_of_the_question_type(client, trainee, qtype, answer, words):
+    client.force_login(trainee.user)
+    data = start(client, make_quiz())
+    qid = {q["type"]: q["id"] for q in data["questions"]}[qtype]
+    response = api(client, "put", f"/attempts/{data['id']}/answers/{qid}", {"answer": answer})
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid" and words in response.json()["detail"]
+    assert Answer.objects.get(attempt_id=data["id"], question_id=qid).response is None
+
+
+def test_shapes_keep_their_optional_keys_absent_and_numbers_integral(client, trainee):
+    client.force_login(trainee.user)
+    quiz = make_quiz()
+    listing = api(client, "get", "/quizzes").json()
+    assert listing[0]["pass_mark_percent"] == 60 and '"pass_mark_percent": 60,' in json.dumps(listing)
+    data = start(client, quiz)
+    assert "result" not in data
+    by_type = {q["type"]: q for q in data["questions"]}
+    assert by_type["填空"]["blanks"] == 2 and all("blanks" not in by_type[t] for t in ("单选", "多选", "判断"))
+    assert '"points": 2,' in json.dumps(by_type["单选"])
+    url = f"/attempts/{data['id']}/answers/{by_type['单选']['id']}"
+    flag_only = api(client, "put", url, {"flagged": True}).json()
+    assert flag_only == {"saved": True, "flagged": True, "time_left": None}
+    saved = api(client, "put", url, {"answer": "B"}).json()
+    assert set(saved) == {"saved", "flagged", "time_left", "answered", "saved_at"} and saved["flagged"] is None
+    assert "result" not in api(client, "get", f"/attempts/{data['id']}").json()
+    result = api(client, "post", f"/attempts/{data['id']}/submit").json()
+    assert result["max_score"] == 10 and '"max_score": 10,' in json.dumps(result)
+    detail = api(client, "get", f"/attempts/{data['id']}").json()
+    assert detail["result"] == result and detail["questions"][0]["answer"] == "B"
+
+
+def test_autosave_costs_no_more_queries_than_before(client, trainee, django_assert_num_queries):
+    """The hottest endpoint: session, user, the autosave target and the UPDATE (in a savepoint)."""
+    client.force_login(trainee.user)
+    data = start(client, make_quiz())
+    url = f"/attempts/{data['id']}/answers/{data['questions'][0]['id']}"
+    api(client, "put", url, {"answer": "A"})
+    with django_assert_num_queries(6):
+        assert api(client, "put", url, {"answer": "B"}).status_code == 200

@@ -49,3 +49,12 @@ def test_any_logged_in_role_may_search(client, city_tree, make_worker, role):
     user = make_worker(unit=city_tree["street_a"], role_codes=(role,)).user
     client.force_login(user)
     assert client.get("/api/v1/cases/search", {"q": "纠纷"}).status_code == 200
+
+
+@pytest.mark.parametrize("limit, status", [("1", 200), ("100", 200), ("101", 422), ("abc", 422), ("-5", 422)])
+def test_limit_is_bounded_and_junk_is_a_chinese_422(client, trainee, limit, status):
+    client.force_login(trainee.user)
+    response = client.get("/api/v1/cases/search", {"q": "纠纷", "limit": limit})
+    assert response.status_code == status
+    if status == 422:
+        assert response.json()["code"] == "validation_error" and "查询参数 limit" in response.json()["detail"]
