@@ -25,24 +25,22 @@ import http.cookies
 import json
 import os
 import re
-import secrets
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.demo_server import DEMO_PASSWORD, DemoSite, demo_site  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PYTHON = str(BIN / "python")
 ACCOUNTS = [("wg0001", "网格员"), ("px001", "培训管理员")]
-PASSWORD = "Wangge@2026"
+PASSWORD = DEMO_PASSWORD
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261125")
@@ -53,60 +51,6 @@ REPORT_DIR = ROOT / "var"  # JUnit reports, one per account, for the CI's artefa
 
 def say(text: str) -> None:
     print(f"[schemathesis] {text}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_env(var_dir: Path) -> dict:
-    env = {
-        **os.environ,
-        "VAR_DIR": str(var_dir),
-        "MEDIA_ROOT": str(var_dir / "media"),
-        "DEBUG": "0",
-        "SECRET_KEY": "ci-" + secrets.token_hex(24),
-        "SECURE_SSL_REDIRECT": "0",
-        "GRID_FAST_PASSWORD_HASHER": "1",
-        "PYTHONPATH": str(ROOT),
-    }
-    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_CACHE_URL", "SEARCH_URL"):
-        env.pop(name, None)
-    database_url = os.environ.get("SCHEMATHESIS_DATABASE_URL")
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def postgres(database_url: str, *, create: bool) -> None:
-    """Drop the PostgreSQL database of `database_url`, and create it afresh if `create`."""
-    import psycopg
-
-    url = urllib.parse.urlparse(database_url)
-    name = url.path.lstrip("/")
-    admin = f"postgresql://{url.username or 'postgres'}@{url.hostname}:{url.port or 5432}/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-
-
-def wait_until_up(base: str, server: subprocess.Popen) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit("gunicorn 启动失败")
-        try:
-            with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise SystemExit("gunicorn 未能在 60 秒内就绪")
 
 
 def log_in(port: int, username: str) -> tuple[str, str]:
@@ -164,15 +108,12 @@ def real_ids(base: str, session: str, csrf: str, username: str) -> dict[str, lis
     return ids
 
 
-def certificate_codes(env: dict) -> list[str]:
+def certificate_codes(site: DemoSite) -> list[str]:
     code = (
         "import json; from certificates.models import Certificate; "
         "print(json.dumps(list(Certificate.objects.values_list('verification_code', flat=True)[:5])))"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(site.manage("shell", "-c", code).strip().splitlines()[-1])
 
 
 def write_config(path: Path, values: dict[str, list]) -> None:
@@ -239,60 +180,32 @@ def fuzz(base: str, session: str, csrf: str, config: Path, report: Path) -> int:
 
 def main() -> int:
     started = time.monotonic()
-    var_dir = Path(tempfile.mkdtemp(prefix="ga-schemathesis-"))
-    env = server_env(var_dir)
-    server = None
-    log_path = var_dir / "gunicorn.log"
+    database_url = os.environ.get("SCHEMATHESIS_DATABASE_URL")
+    REPORT_DIR.mkdir(exist_ok=True)
+    log_path = REPORT_DIR / "schemathesis-server.log"
     failed = []
     finished = False
-    REPORT_DIR.mkdir(exist_ok=True)
+    say(f"建库：migrate + load_demo（{database_url or 'SQLite'}），gunicorn，DEBUG 关闭")
     try:
-        if env.get("DATABASE_URL"):
-            postgres(env["DATABASE_URL"], create=True)
-        say(f"建库：migrate + load_demo（{env.get('DATABASE_URL') or 'SQLite，' + str(var_dir)}）")
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "load_demo")
-        codes = certificate_codes(env)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        with open(log_path, "w") as log:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "lms.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread"]
-                + ["--threads", "4", "--log-level", "warning"],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until_up(base, server)
-        say(f"服务已启动：{base}（准备用时 {time.monotonic() - started:.0f} 秒）")
-        for username, label in ACCOUNTS:
-            session, csrf = log_in(port, username)
-            config = var_dir / f"schemathesis-{username}.toml"
-            values = {**real_ids(base, session, csrf, username), "code": codes, "answer": SAMPLE_ANSWERS}
-            write_config(config, values)
-            say(f"以 {username}（{label}）运行 schemathesis，每个接口最多 {MAX_EXAMPLES} 例")
-            run_started = time.monotonic()
-            status = fuzz(base, session, csrf, config, REPORT_DIR / f"schemathesis-{username}.xml")
-            say(f"{username}：{'通过' if status == 0 else '失败'}（{time.monotonic() - run_started:.0f} 秒）")
-            if status != 0:
-                failed.append(username)
-        finished = True
+        with demo_site(production=True, database_url=database_url, log_path=log_path) as site:
+            codes = certificate_codes(site)
+            say(f"服务已启动：{site.base}（准备用时 {time.monotonic() - started:.0f} 秒）")
+            for username, label in ACCOUNTS:
+                session, csrf = log_in(site.port, username)
+                config = site.var_dir / f"schemathesis-{username}.toml"
+                values = {**real_ids(site.base, session, csrf, username), "code": codes, "answer": SAMPLE_ANSWERS}
+                write_config(config, values)
+                say(f"以 {username}（{label}）运行 schemathesis，每个接口最多 {MAX_EXAMPLES} 例")
+                run_started = time.monotonic()
+                status = fuzz(site.base, session, csrf, config, REPORT_DIR / f"schemathesis-{username}.xml")
+                say(f"{username}：{'通过' if status == 0 else '失败'}（{time.monotonic() - run_started:.0f} 秒）")
+                if status != 0:
+                    failed.append(username)
+            finished = True
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
         if (failed or not finished) and log_path.exists():
             say("服务器日志（最后 80 行）：")
             print("\n".join(log_path.read_text(errors="replace").splitlines()[-80:]), flush=True)
-        shutil.rmtree(var_dir, ignore_errors=True)
-        if env.get("DATABASE_URL"):
-            postgres(env["DATABASE_URL"], create=False)
     say(f"共用时 {time.monotonic() - started:.0f} 秒")
     if failed:
         say(f"未通过：{'、'.join(failed)}")

@@ -94,8 +94,8 @@ PHONE_CHECKS = [(g, n, u, PHONE, s) for g, n, u, v, s in SCREENS if v is DESKTOP
 
 @pytest.fixture(scope="module")
 def site():
-    with demo_site() as base:
-        yield base
+    with demo_site() as demo:
+        yield demo.base
 
 
 @pytest.fixture(scope="module")
