@@ -95,7 +95,7 @@ def lesson_page(request, lesson: LessonPage):
         return _login_redirect(request)
     worker = worker_of(request.user)
     year = timezone.localdate().year
-    reader = selectors.lesson_reader(lesson, worker, url=lesson.url, year=year)
+    reader = selectors.lesson_reader(lesson, worker, year=year)
     enrolment = reader.enrolment
     if enrolment is None and not selectors.is_course_staff(request.user):
         messages.error(request, "请先报名该课程")
