@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from courses.models import (
+    COURSE_INDEX_SLUG,
     CoursePage,
     Enrolment,
     EnrolmentMode,
@@ -243,6 +244,13 @@ def _reader_enrolment_sql() -> str:
         f"SELECT {e.pk}, {e.last_lesson}, {e.completed_on}, ({hours}) "
         f"FROM (SELECT 1) one LEFT JOIN {sql.table(Enrolment)} e ON {e.worker} = %s AND {e.course} = %s"
     )
+
+
+def live_lesson(course_slug: str, lesson_slug: str) -> LessonPage | None:
+    """The live lesson at /courses/<course_slug>/<lesson_slug>/ of a site, in one query."""
+    tail = f"{COURSE_INDEX_SLUG}/{course_slug}/{lesson_slug}/"
+    url_paths = [root.root_path + tail for root in Site.get_site_root_paths()]
+    return LessonPage.objects.live().filter(slug=lesson_slug, url_path__in=url_paths).first()
 
 
 def course_progress(worker, course, lessons: list | None = None, done: set | None = None) -> dict:
