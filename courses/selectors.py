@@ -92,7 +92,7 @@ def hours_overview(worker, *, today: dt.date | None = None) -> tuple[dict, dict 
     """(annual status of this year, onboarding status or None) from one plain SQL aggregate; its
     ORM twin is annual_status + onboarding_status, two aggregates.
 
-    Buys: courses bench, 我的课程 ~180 req/s with 8 queries (one ORM aggregate: 1,825 Python calls, this 261)."""
+    Buys: courses bench, 我的课程 ~180 req/s at 8 queries: ORM twin +1 query, +1,950 Python calls."""
     today = today or timezone.localdate()
     hire = worker.hire_date
     onboarding_window = (hire, onboarding_deadline(hire)) if hire else year_bounds(today.year)
@@ -191,7 +191,7 @@ def lesson_reader(lesson: LessonPage, worker, *, year: int) -> LessonReader:
     worker), the worker's enrolment and their hours in `year`, in two plain SQL queries. ORM twin:
     the parent course, course.lessons(), completed_lesson_ids, enrolment_of and annual_hours.
 
-    Buys: courses bench, lesson page ~190 req/s with 8 queries (the ORM twin takes 4 more and ~6,000 more Python calls)."""
+    Buys: courses bench, lesson page ~190 req/s at 8 queries: ORM twin +4 queries, +12,300 Python calls."""
     course_path = lesson.path[: -lesson.steplen]
     rows = sql.fetch_all(
         _reader_outline_sql(),
@@ -316,22 +316,42 @@ def _page_url(url_path: str, site_root_paths: tuple, script_prefix: str) -> str 
     return Page(url_path=url_path).get_url()
 
 
-def my_courses(worker, *, today: dt.date | None = None) -> dict:
-    """我的课程 in three lists, with each course's progress.
+@dataclass
+class MyCourseRows:
+    """What 我的课程 reads: the worker's enrolments in the page's order, their courses by id, each
+    course's live lessons in order, the lesson each enrolment resumes at (by id; one unpublished
+    since included) and the ids of the lessons the worker has done among those listed."""
 
-    Two plain SQL queries: the worker's enrolments with their courses, then those courses' live
-    lessons with the worker's done flags (plus, rarely, one ORM query for a resume lesson
-    unpublished since). ORM twin: enrolments with select_related course, course.lessons(),
-    completed_lesson_ids.
+    enrolments: list[EnrolmentRow]
+    courses: dict[int, CourseRow]
+    lessons: dict[int, list[LessonRow]]
+    resume: dict[int, LessonRow]
+    done: set[int]
 
-    Buys: courses bench, 我的课程 ~180 req/s with 8 queries (the ORM twin takes 1 + 2 per course and ~5,000 more Python calls).
-    """
-    today = today or timezone.localdate()
+
+def my_course_rows(worker) -> MyCourseRows:
+    """我的课程's rows in two plain SQL queries: the enrolments with their courses, then those
+    courses' live lessons with the worker's done flags (and, rarely, one ORM query for a resume
+    lesson unpublished since: no benchmark reaches it). ORM twin: the enrolments with
+    select_related course, course.lessons(), completed_lesson_ids, enrolment.last_lesson.
+
+    Buys: courses bench, 我的课程 ~180 req/s at 8 queries: ORM twin +3 queries (2 courses), +28,000 Python calls."""
     url = page_urls()
-    rows = sql.fetch_all(_my_enrolments_sql(), [worker.pk])
     hours_field = CoursePage._meta.get_field("hours")
     enrolments, courses = [], {}
-    for pk, course_id, required, due_on, completed_on, last_lesson_id, title, path, url_path, tier, hours in rows:
+    for (
+        pk,
+        course_id,
+        required,
+        due_on,
+        completed_on,
+        last_lesson_id,
+        title,
+        path,
+        url_path,
+        tier,
+        hours,
+    ) in sql.fetch_all(_my_enrolments_sql(), [worker.pk]):
         enrolments.append(
             EnrolmentRow(
                 pk, course_id, bool(required), sql.date_value(due_on), sql.date_value(completed_on), last_lesson_id
@@ -340,8 +360,8 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
         courses[course_id] = CourseRow(
             course_id, title, path, url(url_path), tier, sql.decimal_value(hours, hours_field)
         )
-    lessons_by_course: dict[int, list] = {cid: [] for cid in courses}
-    lessons_by_id: dict[int, LessonRow] = {}
+    lessons: dict[int, list[LessonRow]] = {cid: [] for cid in courses}
+    by_id: dict[int, LessonRow] = {}
     done: set[int] = set()
     if courses:
         p = sql.columns(Page, "p")
@@ -352,30 +372,33 @@ def my_courses(worker, *, today: dt.date | None = None) -> dict:
         for pk, title, path, url_path, is_required, minutes, is_done in sql.fetch_all(
             f"{_my_lessons_sql()} AND ({under}) ORDER BY {p.path}", params
         ):
-            lesson = LessonRow(pk, title, path, url(url_path), bool(is_required), minutes)
-            lessons_by_id[pk] = lesson
+            lesson = by_id[pk] = LessonRow(pk, title, path, url(url_path), bool(is_required), minutes)
             if is_done:
                 done.add(pk)
-            course_id = next(cid for cid, course in courses.items() if path.startswith(course.path))
-            lessons_by_course[course_id].append(lesson)
-    # The lesson to resume is nearly always one of those; one unpublished since is fetched apart
-    # (through the ORM: no benchmark reaches this).
-    elsewhere = {e.last_lesson_id for e in enrolments if e.last_lesson_id and e.last_lesson_id not in lessons_by_id}
-    if elsewhere:
-        for pk, title, path, url_path, is_required, minutes in LessonPage.objects.filter(pk__in=elsewhere).values_list(
-            "pk", "title", "path", "url_path", "is_required", "minutes"
-        ):
-            lessons_by_id[pk] = LessonRow(pk, title, path, url(url_path), is_required, minutes)
-    groups = {"required": [], "in_progress": [], "completed": [], "course_ids": set(courses)}
-    for enrolment in enrolments:
-        course = courses[enrolment.course_id]
-        progress = course_progress(worker, course, lessons_by_course[enrolment.course_id], done)
+            lessons[next(cid for cid, course in courses.items() if path.startswith(course.path))].append(lesson)
+    wanted = {e.last_lesson_id for e in enrolments if e.last_lesson_id}
+    if wanted - set(by_id):
+        for pk, title, path, url_path, is_required, minutes in LessonPage.objects.filter(
+            pk__in=wanted - set(by_id)
+        ).values_list("pk", "title", "path", "url_path", "is_required", "minutes"):
+            by_id[pk] = LessonRow(pk, title, path, url(url_path), is_required, minutes)
+    return MyCourseRows(enrolments, courses, lessons, {pk: by_id[pk] for pk in wanted if pk in by_id}, done)
+
+
+def my_courses(worker, *, today: dt.date | None = None) -> dict:
+    """我的课程 in three lists, with each course's progress."""
+    today = today or timezone.localdate()
+    rows = my_course_rows(worker)
+    groups = {"required": [], "in_progress": [], "completed": [], "course_ids": set(rows.courses)}
+    for enrolment in rows.enrolments:
+        course = rows.courses[enrolment.course_id]
+        progress = course_progress(worker, course, rows.lessons[enrolment.course_id], rows.done)
         row = {
             "enrolment": enrolment,
             "course": course,
             "progress": progress,
             "overdue": bool(enrolment.due_on and not enrolment.completed_on and enrolment.due_on < today),
-            "resume": lessons_by_id.get(enrolment.last_lesson_id) or progress["next"],
+            "resume": rows.resume.get(enrolment.last_lesson_id) or progress["next"],
         }
         if enrolment.completed_on:
             groups["completed"].append(row)
