@@ -27,7 +27,9 @@ def login_block_reason(*, username: str, ip_address: str | None) -> str | None:
 
 
 def unread_notification_count(user) -> int:
-    """Buys: courses bench, every page shows it in the navigation (~190 lesson pages/s); ORM 963 Python calls, this 130."""
+    """In every page's navigation, so plain SQL (lms/sql.py).
+
+    Buys: courses bench, every page (~190 lesson pages/s): ORM twin +850 Python calls."""
     if not user.is_authenticated:
         return 0
     (count,) = sql.fetch_one(_unread_sql(), [user.pk])

@@ -196,7 +196,7 @@ def _autosave_sql(*, flagged: bool) -> str:
     SHARE, which the ORM cannot say (its select_for_update only locks for update). ORM twin, without
     that lock: Answer.objects.filter(pk=…, attempt_id=…, attempt__state=IN_PROGRESS).update(…).
 
-    Buys: quiz bench 0 lost answers at ~470 saves/s (ORM update, lock aside: 1,876 Python calls, this ~150)."""
+    Buys: quiz bench, 0 lost answers at ~470 saves/s: the lock; and the ORM twin +1,540 Python calls."""
     a, t = sql.columns(Answer), sql.columns(Attempt)
     postgres = connection.vendor == "postgresql"
     assignments = [f"{a.response} = %s" + ("::jsonb" if postgres else ""), f"{a.saved_at} = %s"]
