@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from assessments.models import (
     Answer,
@@ -19,6 +18,7 @@ from assessments.models import (
     GradingMethod,
     Indicator,
     QuestionType,
+    QuestionVersion,
     Quiz,
     ReviewWhen,
     level_for,
@@ -26,6 +26,7 @@ from assessments.models import (
 from assessments.scoring import quantize
 from lms import roles, sql
 from lms.access import scope_queryset, worker_of
+from lms.models import Worker
 
 # --- competency model -----------------------------------------------------------------------------
 
@@ -151,34 +152,12 @@ class AutosaveTarget:
     saved_at: dt.datetime | None = None
 
 
-def _json(value):
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
-
-
-def _aware(value):
-    if value is None or isinstance(value, dt.datetime):
-        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
-    parsed = parse_datetime(str(value))
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
-
-
-_AUTOSAVE_SQL = """
-    SELECT a.id, a.attempt_id, t.state, t.deadline, v.qtype, v.options, v.answer, a.option_map
-    FROM assessments_answer a
-    JOIN assessments_attempt t ON t.id = a.attempt_id
-    JOIN lms_worker w ON w.id = t.worker_id
-    JOIN assessments_questionversion v ON v.id = a.version_id
-    WHERE a.attempt_id = %s AND a.question_id = %s AND w.user_id = %s
-"""
-
-
 def autosave_target(user, attempt_id: int, question_id: int) -> AutosaveTarget | None:
-    """The answer to autosave, only within the user's own attempt (None → 404).
+    """The answer to autosave, only within the user's own attempt (None → 404). One hand-written
+    join; ORM twin: Answer with select_related attempt and version, filtered by attempt__worker__user.
 
-    This is the hottest path of a city-wide exam (tens of thousands of saves), so it is one
-    hand-written join instead of an ORM query; the columns are those of the models above.
-    """
-    row = sql.fetch_one(_AUTOSAVE_SQL, [attempt_id, question_id, user.pk])
+    Buys: quiz bench, ~470 saves/s at p95 ~180 ms: ORM twin +4,400 Python calls."""
+    row = sql.fetch_one(_autosave_sql(), [attempt_id, question_id, user.pk])
     if row is None:
         return None
     answer_id, attempt_id, state, deadline, qtype, options, answer_key, option_map = row
@@ -186,11 +165,23 @@ def autosave_target(user, attempt_id: int, question_id: int) -> AutosaveTarget |
         answer_id=answer_id,
         attempt_id=attempt_id,
         state=state,
-        deadline=_aware(deadline),
+        deadline=sql.datetime_value(deadline),
         qtype=qtype,
-        options=_json(options) or {},
+        options=sql.json_value(options) or {},
         answer_key=answer_key,
-        option_map=_json(option_map) or {},
+        option_map=sql.json_value(option_map) or {},
+    )
+
+
+@functools.cache
+def _autosave_sql() -> str:
+    a, t = sql.columns(Answer, "a"), sql.columns(Attempt, "t")
+    w, v = sql.columns(Worker, "w"), sql.columns(QuestionVersion, "v")
+    return (
+        f"SELECT {a.pk}, {a.attempt}, {t.state}, {t.deadline}, {v.qtype}, {v.options}, {v.answer}, {a.option_map} "
+        f"FROM {sql.table(Answer)} a JOIN {sql.table(Attempt)} t ON {t.pk} = {a.attempt} "
+        f"JOIN {sql.table(Worker)} w ON {w.pk} = {t.worker} JOIN {sql.table(QuestionVersion)} v ON {v.pk} = {a.version} "
+        f"WHERE {a.attempt} = %s AND {a.question} = %s AND {w.user} = %s"
     )
 
 

@@ -157,7 +157,10 @@ LESSON_BLOCKS = [
 # --- pages ----------------------------------------------------------------------------------------
 
 
-# Addresses under /courses/ that belong to the course screens, not to a course.
+# The course centre's slug: lesson addresses /courses/<course>/<lesson>/ are routed by courses.urls,
+# which names this prefix, so the page cannot move elsewhere.
+COURSE_INDEX_SLUG = "courses"
+# Addresses under /courses/ that belong to the course screens (courses.urls), not to a course.
 RESERVED_COURSE_SLUGS = {"my", "sessions", "lessons", "hours", "compliance", "compliance.xlsx"}
 
 
@@ -167,34 +170,21 @@ class CourseIndexPage(Page):
     parent_page_types = ["lms.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
+    private_page_options: list[str] = []  # access is by enrolment; the lesson route checks no privacy
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
     class Meta:
         verbose_name = _("课程中心")
 
+    def clean(self):
+        super().clean()
+        if self.slug != COURSE_INDEX_SLUG:
+            raise ValidationError({"slug": f"课程中心的地址固定为“{COURSE_INDEX_SLUG}”"})
+
     def serve(self, request, *args, **kwargs):
         from django.shortcuts import redirect
 
         return redirect("courses:my_courses")
-
-    def route(self, request, path_components):
-        """Find a course (/courses/<course>/) or lesson (/courses/<course>/<lesson>/) in one query
-        instead of walking the tree level by level: the lesson page is the busiest page of the site."""
-        from django.http import Http404
-        from wagtail.url_routing import RouteResult
-
-        if 1 <= len(path_components) <= 2:
-            model = CoursePage if len(path_components) == 1 else LessonPage
-            page = model.objects.filter(
-                path__startswith=self.path,
-                depth=self.depth + len(path_components),
-                url_path=self.url_path + "/".join(path_components) + "/",
-                live=True,
-            ).first()
-            if page is None:
-                raise Http404
-            return RouteResult(page)
-        return super().route(request, path_components)
 
 
 class CoursePage(Page):
@@ -246,6 +236,7 @@ class CoursePage(Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    private_page_options: list[str] = []
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -307,6 +298,7 @@ class LessonPage(Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    private_page_options: list[str] = []
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("minutes"), FieldPanel("is_required")]),
         FieldPanel("body"),
@@ -324,6 +316,14 @@ class LessonPage(Page):
         return [block.value["quiz"].pk for block in self.body if block.block_type == "quiz" and block.value["quiz"]]
 
     def serve(self, request, *args, **kwargs):
+        """Not Wagtail's to serve: courses.urls routes /courses/<course>/<lesson>/ before Wagtail
+        sees it (courses.views.lesson), so Wagtail's routing reaches a lesson only at an address
+        that is not a lesson's."""
+        from django.http import Http404
+
+        raise Http404
+
+    def serve_preview(self, request, mode_name):
         from courses import views
 
         return views.lesson_page(request, self)

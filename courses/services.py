@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -215,15 +216,23 @@ def _enrolment_for_lesson(worker: Worker, lesson: LessonPage, *, lock: bool = Fa
     return enrolment
 
 
-def lesson_open(*, worker: Worker, lesson: LessonPage, enrolment) -> None:
-    """Remember where the learner is, so 继续学习 resumes here. `enrolment` is the learner's
-    Enrolment or the lesson reader's ReaderEnrolment of the lesson's course."""
-    # The lesson reader calls this on most views: one plain UPDATE (lms/sql.py), its own transaction
-    # (wrapping it in atomic() would only add BEGIN and COMMIT round trips).
-    sql.execute(
-        f"UPDATE {sql.table(Enrolment)} SET last_lesson_id = %s WHERE id = %s AND worker_id = %s "
-        "AND completed_on IS NULL AND (last_lesson_id IS NULL OR last_lesson_id <> %s)",
-        [lesson.pk, enrolment.pk, worker.pk, lesson.pk],
+def lesson_open(*, worker: Worker, lesson: LessonPage, enrolment) -> bool:
+    """Remember where the learner is, so 继续学习 resumes here (True when that changed). `enrolment`
+    is the learner's Enrolment or the lesson reader's ReaderEnrolment of the lesson's course (an
+    enrolment completed, or another worker's, is left alone). One plain UPDATE in its own
+    transaction (wrapping it in atomic() would only add BEGIN and COMMIT round trips); ORM twin:
+    the same filter, excluding last_lesson=lesson, then update(last_lesson=lesson).
+
+    Buys: courses bench, lesson page ~190 req/s (most views move the place): ORM twin +1,040 Python calls."""
+    return bool(sql.execute(_lesson_open_sql(), [lesson.pk, enrolment.pk, worker.pk, lesson.pk]))
+
+
+@functools.cache
+def _lesson_open_sql() -> str:
+    e = sql.columns(Enrolment)
+    return (
+        f"UPDATE {sql.table(Enrolment)} SET {e.last_lesson} = %s WHERE {e.pk} = %s AND {e.worker} = %s "
+        f"AND {e.completed_on} IS NULL AND ({e.last_lesson} IS NULL OR {e.last_lesson} <> %s)"
     )
 
 
@@ -511,7 +520,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE], user__is_active=True
         ).select_related("user")
         totals = dict(
-            HoursEntry.objects.filter(earned_on__year=today.year)
+            HoursEntry.objects.filter(earned_on__range=selectors.year_bounds(today.year))
             .values("worker_id")
             .annotate(s=Sum("hours"))
             .values_list("worker_id", "s")

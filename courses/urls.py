@@ -21,7 +21,7 @@ urlpatterns = [
     path("courses/hours/record/", views.hours_record, name="hours_record"),
     path("courses/compliance/", views.compliance, name="compliance"),
     path("courses/compliance.xlsx", views.compliance_xlsx, name="compliance_xlsx"),
-    # Fast path for the busiest page: a lesson found by its slug in one query rather than by
-    # Wagtail's level-by-level routing (anything not found here falls through to Wagtail).
-    path("courses/<str:course_slug>/<str:lesson_slug>/", views.lesson_by_path, name="lesson_by_path"),
+    # The one route of a lesson page, ahead of Wagtail's catch-all (see views.lesson). It and the
+    # addresses above are why some course slugs are reserved (courses.models.RESERVED_COURSE_SLUGS).
+    path("courses/<str:course_slug>/<str:lesson_slug>/", views.lesson, name="lesson"),
 ]

@@ -24,28 +24,32 @@ class GridModelBackend(ModelBackend):
 
 
 @functools.cache
-def _readers() -> tuple[sql.RowReader, sql.RowReader, sql.RowReader]:
-    return sql.RowReader(get_user_model(), "u"), sql.RowReader(Worker, "w"), sql.RowReader(OrgUnit, "o")
+def _user_with_worker_sql() -> tuple[str, sql.RowReader, sql.RowReader, sql.RowReader]:
+    User = get_user_model()
+    users, workers, units = sql.RowReader(User, "u"), sql.RowReader(Worker, "w"), sql.RowReader(OrgUnit, "o")
+    u, w, o = sql.columns(User, "u"), sql.columns(Worker, "w"), sql.columns(OrgUnit, "o")
+    statement = (
+        f"SELECT {users.columns}, {workers.columns}, {units.columns} FROM {sql.table(User)} u "
+        f"LEFT JOIN {sql.table(Worker)} w ON {w.user} = {u.pk} LEFT JOIN {sql.table(OrgUnit)} o ON {o.pk} = {w.org_unit} "
+        f"WHERE {u.pk} = %s"
+    )
+    return statement, users, workers, units
 
 
 def user_with_worker(user_id):
-    """The user with `worker` and `worker.org_unit` already loaded, as select_related would."""
-    users, workers, units = _readers()
-    row = sql.fetch_one(
-        f"SELECT {users.columns}, {workers.columns}, {units.columns} FROM {sql.table(get_user_model())} u "
-        f"LEFT JOIN {sql.table(Worker)} w ON w.user_id = u.id LEFT JOIN {sql.table(OrgUnit)} o ON o.id = w.org_unit_id "
-        "WHERE u.id = %s",
-        [user_id],
-    )
+    """The user with `worker` and `worker.org_unit` already loaded, as select_related would.
+
+    Buys: both benches, every request (~190 lesson pages/s, ~470 saves/s): ORM twin +2,370 Python calls."""
+    statement, users, workers, units = _user_with_worker_sql()
+    row = sql.fetch_one(statement, [user_id])
     if row is None:
         return None
     user = users.instance(row[: users.width])
     worker = workers.instance(row[users.width : users.width + workers.width])
-    user_field = Worker._meta.get_field("user")
-    user_field.remote_field.set_cached_value(user, worker)  # user.worker (None: no profile)
+    sql.cache_related(user, "worker", worker)  # None: a login without a worker profile
     if worker is not None:
-        user_field.set_cached_value(worker, user)
-        Worker._meta.get_field("org_unit").set_cached_value(worker, units.instance(row[users.width + workers.width :]))
+        sql.cache_related(worker, "user", user)
+        sql.cache_related(worker, "org_unit", units.instance(row[users.width + workers.width :]))
     return user
 
 

@@ -4,6 +4,7 @@ closing of overdue attempts."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import random
 from decimal import Decimal
@@ -16,6 +17,7 @@ from assessments.models import Answer, Attempt, AttemptState, Question, Question
 from assessments.scoring import blank_count, quantize, score_response, to_original_letters, validate_response
 from assessments.services.bank import question_version_current, version_matches
 from assessments.services.competency import evidence_record_many
+from lms import sql
 from lms.models import Worker
 
 
@@ -171,21 +173,14 @@ def answer_autosave(
         blanks=blank_count(target.answer_key) if target.qtype == QuestionType.BLANK else 0,
         response=response,
     )
-    postgres = connection.vendor == "postgresql"
-    assignments = ["response = %s" + ("::jsonb" if postgres else ""), "saved_at = %s"]
-    params: list = [None if value is None else json.dumps(value, ensure_ascii=False), now]
+    params: list = [None if value is None else json.dumps(value, ensure_ascii=False), sql.datetime_param(now)]
     if flagged is not None:
-        assignments.append("flagged = %s")
         params.append(bool(flagged))
-    lock = " FOR SHARE" if postgres else ""
-    sql = (
-        f"UPDATE assessments_answer SET {', '.join(assignments)} WHERE id = %s AND EXISTS ("
-        f"SELECT 1 FROM assessments_attempt WHERE id = %s AND state = %s{lock})"
-    )
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, target.answer_id, target.attempt_id, AttemptState.IN_PROGRESS.value])
-            updated = cursor.rowcount
+        updated = sql.execute(
+            _autosave_sql(flagged=flagged is not None),
+            [*params, target.answer_id, target.attempt_id, AttemptState.IN_PROGRESS.value],
+        )
     if not updated:
         raise AttemptClosed("本次作答已提交，不能再修改答案")
     target.response = value
@@ -193,6 +188,25 @@ def answer_autosave(
     if flagged is not None:
         target.flagged = bool(flagged)
     return target
+
+
+@functools.cache
+def _autosave_sql(*, flagged: bool) -> str:
+    """UPDATE of one answer while its attempt is open; on PostgreSQL the attempt row is read FOR
+    SHARE, which the ORM cannot say (its select_for_update only locks for update). ORM twin, without
+    that lock: Answer.objects.filter(pk=…, attempt_id=…, attempt__state=IN_PROGRESS).update(…).
+
+    Buys: quiz bench, 0 lost answers at ~470 saves/s: the lock; and the ORM twin +1,540 Python calls."""
+    a, t = sql.columns(Answer), sql.columns(Attempt)
+    postgres = connection.vendor == "postgresql"
+    assignments = [f"{a.response} = %s" + ("::jsonb" if postgres else ""), f"{a.saved_at} = %s"]
+    if flagged:
+        assignments.append(f"{a.flagged} = %s")
+    lock = " FOR SHARE" if postgres else ""
+    return (
+        f"UPDATE {sql.table(Answer)} SET {', '.join(assignments)} WHERE {a.pk} = %s AND EXISTS ("
+        f"SELECT 1 FROM {sql.table(Attempt)} WHERE {t.pk} = %s AND {t.state} = %s{lock})"
+    )
 
 
 def answer_flag(*, target: selectors.AutosaveTarget, flagged: bool) -> None:
