@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from lms import roles
 from tests.factories import WorkerFactory, org
@@ -11,6 +12,20 @@ def private_media(request, settings, tmp_path_factory):
     if request.node.get_closest_marker("celery_worker") is None:
         settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
     return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stray_connections_closed(django_db_setup, django_db_blocker):
+    """On PostgreSQL, end the sessions the live server's request threads still hold when the run
+    ends (a browser's keep-alive connection outlives its test), so the test database can be dropped."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
