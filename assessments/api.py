@@ -1,4 +1,4 @@
-"""Quiz API (DESIGN.md "Interfaces"): list quizzes, start an attempt, autosave answers, submit.
+"""Quiz API (docs/api.md): list quizzes, start an attempt, autosave answers, submit.
 
 Another person's attempt answers 404; an answer of the wrong shape 400 (Chinese message); an
 answer after the server's deadline or after submission 409.

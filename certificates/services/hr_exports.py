@@ -95,7 +95,7 @@ def allowances_export(
     an AuditLog row naming the viewer (none for `EVERYONE`).
 
     `with_incentives` adds 一次性奖励 columns (HR's 发放表); the command's format stays the five
-    columns of DESIGN.md. `progress(done, total)` follows the rows; `record_audit` stands in for
+    columns of docs/imports.md ("津贴导出"). `progress(done, total)` follows the rows; `record_audit` stands in for
     `audit_log_record` (an export job keeps the row until the file is downloaded).
     """
     viewer_required(viewer)

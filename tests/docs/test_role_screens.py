@@ -52,6 +52,14 @@ def _quiz_attempt(page, base):
     page.wait_for_load_state("networkidle")
 
 
+def _export_then_list(page, base):
+    """Start the 持证登记表 export (a background job, run at once without a broker), then 我的导出."""
+    page.goto(base + "/certificates/hr/")
+    page.click("text=导出持证登记表")
+    page.wait_for_load_state("networkidle")
+    return page.goto(base + "/exports/")
+
+
 # (guide, picture name, user, viewport, how to reach the screen)
 SCREENS = [
     ("trainee", "home", "wg0002", PHONE, _open("/me/")),
@@ -85,6 +93,7 @@ SCREENS = [
         _follow("/certificates/hr/allowances/", "a[href^='/certificates/hr/allowances/2']"),
     ),
     ("hr", "workers", "rs001", DESKTOP, _open("/workers/")),
+    ("hr", "my-exports", "rs001", DESKTOP, _export_then_list),
     ("manager", "overview", "gl001", DESKTOP, _open("/overview/")),
     ("manager", "compliance", "gl002", DESKTOP, _open("/courses/compliance/")),
 ]
