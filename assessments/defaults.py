@@ -23,3 +23,58 @@ DEFAULT_INDICATORS = [
     ("5.1", "心理调适能力", "压力应对能力", "能应对工作压力，保持积极心态", "心理测评、访谈评估"),
     ("5.2", "心理调适能力", "情绪管理能力", "面对群众抱怨保持冷静和耐心", "现场观察、群众反馈"),
 ]
+
+# Indicator ids are derived from the code in this namespace, so every installation gives the
+# shipped indicators the same UUIDs (a framework export names them the same way everywhere).
+INDICATOR_UUID_NAMESPACE = "8d5f2c1e-6a0b-4f3e-9c47-1b2a3d4e5f60"
+
+# The default assessment plan (docs/rules.md, "能力评分"): per indicator, weight in % per source,
+# in the order 测试, 演练, 观察, 群众评价, 自评, 业务指标. Every source uses 衰减平均 (a = 0.65)
+# except 群众评价, which uses 平均 and counts only with at least 5 responses in the period.
+DEFAULT_PLAN_SOURCES = ("测试", "演练", "观察", "群众评价", "自评", "业务指标")
+DEFAULT_PLAN = {
+    "1.1": (60, 0, 0, 0, 0, 40),
+    "1.2": (50, 0, 0, 50, 0, 0),
+    "1.3": (50, 20, 0, 0, 0, 30),
+    "1.4": (0, 0, 0, 50, 0, 50),
+    "2.1": (0, 0, 50, 50, 0, 0),
+    "2.2": (0, 0, 0, 0, 0, 100),
+    "2.3": (0, 40, 20, 0, 0, 40),
+    "2.4": (0, 0, 40, 0, 0, 60),
+    "3.1": (0, 30, 0, 0, 0, 70),
+    "3.2": (40, 60, 0, 0, 0, 0),
+    "3.3": (0, 0, 0, 40, 0, 60),
+    "3.4": (0, 0, 30, 0, 0, 70),
+    "4.1": (0, 0, 0, 0, 0, 100),
+    "4.2": (0, 0, 50, 0, 0, 50),
+    "4.3": (30, 0, 0, 0, 0, 70),
+    "4.4": (50, 0, 0, 0, 0, 50),
+    "5.1": (0, 0, 30, 0, 70, 0),
+    "5.2": (0, 0, 40, 40, 20, 0),
+}
+
+
+def default_plan_entries() -> list[dict]:
+    """The default plan as rows: indicator_code, source, weight, method, decay, min_count."""
+    rows = []
+    for code, weights in DEFAULT_PLAN.items():
+        for source, weight in zip(DEFAULT_PLAN_SOURCES, weights, strict=True):
+            if weight:
+                survey = source == "群众评价"
+                rows.append(
+                    {
+                        "indicator_code": code,
+                        "source": source,
+                        "weight": weight,
+                        "method": "平均" if survey else "衰减平均",
+                        "decay": "0.65",
+                        "min_count": 5 if survey else 1,
+                    }
+                )
+    return rows
+
+
+def indicator_uuid(code: str):
+    import uuid
+
+    return uuid.uuid5(uuid.UUID(INDICATOR_UUID_NAMESPACE), f"grid-academy/indicator/{code}")

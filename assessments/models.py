@@ -6,6 +6,7 @@ Business rules (scoring, versioning, the attempt state machine) live in `scoring
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -51,6 +52,9 @@ class Indicator(models.Model):
         CompetencyModel, verbose_name=_("模型版本"), on_delete=models.CASCADE, related_name="indicators"
     )
     code = models.CharField(_("编码"), max_length=10)
+    # Stable across model versions (a new version copies it): exports of the framework and of
+    # certificates name an indicator by this id, not by its code or its row.
+    uuid = models.UUIDField(_("唯一标识"), default=uuid.uuid4, editable=False)
     primary_name = models.CharField(_("一级指标"), max_length=50)
     name = models.CharField(_("二级指标"), max_length=50)
     description = models.CharField(_("能力描述"), max_length=200, blank=True)
@@ -61,10 +65,17 @@ class Indicator(models.Model):
         verbose_name = _("能力指标")
         verbose_name_plural = _("能力指标")
         ordering = ["model", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["model", "code"], name="indicator_unique_code_per_model")]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "code"], name="indicator_unique_code_per_model"),
+            models.UniqueConstraint(fields=["model", "uuid"], name="indicator_unique_uuid_per_model"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def primary_code(self) -> str:
+        return self.code.split(".", 1)[0]
 
 
 class Level(models.TextChoices):
@@ -86,8 +97,20 @@ def level_for(score: Decimal) -> str:
     return Level.IMPROVE
 
 
+class EvidenceSource(models.TextChoices):
+    """The six kinds of evidence an assessment plan weighs (docs/rules.md, "能力评分")."""
+
+    TEST = "测试", _("测试")
+    DRILL = "演练", _("演练")
+    OBSERVATION = "观察", _("观察")
+    SURVEY = "群众评价", _("群众评价")
+    SELF = "自评", _("自评")
+    METRIC = "业务指标", _("业务指标")
+
+
 class Evidence(models.Model):
-    """One observed score (0–100) for a worker on an indicator, with where it came from."""
+    """One observed score (0–100) for a worker on an indicator, with its source kind and the
+    record it came from (`source_type` "app.model" and `source_id`, e.g. the quiz answer)."""
 
     worker = models.ForeignKey(Worker, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="evidence")
     indicator = models.ForeignKey(
@@ -97,6 +120,7 @@ class Evidence(models.Model):
         _("得分"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     occurred_on = models.DateField(_("日期"))
+    source = models.CharField(_("证据来源"), max_length=8, choices=EvidenceSource.choices)
     source_type = models.CharField(_("来源类型"), max_length=40)
     source_id = models.CharField(_("来源编号"), max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
@@ -105,7 +129,10 @@ class Evidence(models.Model):
         verbose_name = _("能力证据")
         verbose_name_plural = _("能力证据")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["worker", "indicator", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["worker", "indicator", "occurred_on"]),
+            models.Index(fields=["occurred_on"], name="evidence_by_date"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["worker", "indicator", "source_type", "source_id"], name="evidence_unique_per_source"
@@ -115,6 +142,272 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} {self.indicator.code} {self.score}"
+
+
+class PlanMethod(models.TextChoices):
+    """How the evidence of one source for one indicator in a period becomes one value."""
+
+    DECAY = "衰减平均", _("衰减平均")
+    LATEST = "最新", _("最新")
+    MEAN = "平均", _("平均")
+    MAX = "最高", _("最高")
+
+
+class PlanEntry(models.Model):
+    """One source counted for one indicator by a model version's assessment plan (评估方案).
+
+    The weights of an indicator's entries are percentages; when some of its sources have no
+    counted evidence in a period the others are re-normalised (docs/rules.md, "能力评分").
+    """
+
+    model = ParentalKey(CompetencyModel, verbose_name=_("模型版本"), on_delete=models.CASCADE, related_name="plan")
+    indicator_code = models.CharField(_("指标编码"), max_length=10)
+    source = models.CharField(_("证据来源"), max_length=8, choices=EvidenceSource.choices)
+    weight = models.DecimalField(
+        _("权重（%）"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    method = models.CharField(_("计算方法"), max_length=8, choices=PlanMethod.choices, default=PlanMethod.DECAY)
+    decay = models.DecimalField(
+        _("衰减系数"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.65"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(1)],
+        help_text=_("衰减平均中最新一条证据的权重：s₁ = x₁，sₖ = a·xₖ + (1 − a)·sₖ₋₁"),
+    )
+    min_count = models.PositiveSmallIntegerField(
+        _("最少证据条数"), default=1, help_text=_("本期证据少于此数时该来源不计入（群众评价默认 5）")
+    )
+
+    class Meta:
+        verbose_name = _("评估方案条目")
+        verbose_name_plural = _("评估方案")
+        ordering = ["model", "indicator_code", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "indicator_code", "source"], name="plan_entry_unique_source"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0, weight__lte=100), name="plan_weight_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code} {self.source} {self.weight}% {self.method}"
+
+
+class PeriodPlan(models.Model):
+    """The plan a period's scores are computed with: a copy of the active plan, refreshed while the
+    period is open and kept once it has ended, so a later plan change never rewrites a past period."""
+
+    period = models.CharField(_("期间"), max_length=7)
+    model_version = models.PositiveIntegerField(_("模型版本"))
+    indicator_code = models.CharField(_("指标编码"), max_length=10)
+    primary_code = models.CharField(_("一级指标编码"), max_length=5)
+    source = models.CharField(_("证据来源"), max_length=8, choices=EvidenceSource.choices)
+    weight = models.DecimalField(_("权重（%）"), max_digits=5, decimal_places=2)
+    method = models.CharField(_("计算方法"), max_length=8, choices=PlanMethod.choices)
+    decay = models.DecimalField(_("衰减系数"), max_digits=3, decimal_places=2)
+    min_count = models.PositiveSmallIntegerField(_("最少证据条数"), default=1)
+
+    class Meta:
+        verbose_name = _("期间评估方案")
+        verbose_name_plural = _("期间评估方案")
+        ordering = ["period", "indicator_code", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator_code", "source"], name="period_plan_unique_source")
+        ]
+
+
+class ScoreKind(models.TextChoices):
+    INDICATOR = "indicator", _("二级指标")
+    PRIMARY = "primary", _("一级指标")
+    OVERALL = "overall", _("综合")
+
+
+class CompetencyScore(models.Model):
+    """A worker's stored score for one period: an indicator (`3.2`), a primary (`3`) or overall (`""`).
+
+    Only scores that exist are stored: no row means 暂无数据. Dashboards read these rows; the
+    recompute (assessments/competency.py) writes them set-based.
+    """
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="competency_scores"
+    )
+    period = models.CharField(_("期间"), max_length=7)
+    kind = models.CharField(_("类别"), max_length=10, choices=ScoreKind.choices)
+    code = models.CharField(_("编码"), max_length=10, blank=True)
+    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=2)
+    evidence_count = models.PositiveIntegerField(_("计入证据条数"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("能力得分")
+        verbose_name_plural = _("能力得分")
+        ordering = ["worker", "period", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "period", "kind", "code"], name="competency_score_unique")
+        ]
+        indexes = [models.Index(fields=["period", "kind", "code"], name="competency_score_by_code")]
+
+    @property
+    def level(self) -> str:
+        return level_for(self.score)
+
+
+class CompetencyUnitStat(models.Model):
+    """Per org unit (the workers attached to it directly), period and code: how many scored workers,
+    the sum of their scores and how many in each level. Heat maps add these up over a subtree."""
+
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="competency_stats")
+    period = models.CharField(max_length=7)
+    kind = models.CharField(max_length=10, choices=ScoreKind.choices)
+    code = models.CharField(max_length=10, blank=True)
+    scored = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    excellent = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(default=0)
+    passing = models.PositiveIntegerField(default=0)
+    improve = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "period", "kind", "code"], name="competency_unit_stat_unique")
+        ]
+        indexes = [models.Index(fields=["period", "kind", "code"], name="competency_unit_stat_by_code")]
+
+
+class CompetencyStale(models.Model):
+    """A worker whose stored scores for a period predate evidence committed since: written in the
+    evidence's transaction, cleared by the recompute. A profile read recomputes a stale worker first."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=7)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["worker", "period"], name="competency_stale_unique")]
+
+
+# --- evidence sources other than quizzes and drills ---------------------------------------------
+
+
+class Observation(models.Model):
+    """A mentor's or supervisor's rating of a worker on chosen indicators (观察): 1–5 stars each."""
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("被评人员"), on_delete=models.CASCADE, related_name="observations"
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="observations_given"
+    )
+    observed_on = models.DateField(_("观察日期"))
+    comment = models.TextField(_("评语"), blank=True)
+    # The mentorship session it was rated from ("mentorship.guidancesession", id), if any.
+    context_type = models.CharField(max_length=40, blank=True)
+    context_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("观察评价")
+        verbose_name_plural = _("观察评价")
+        ordering = ["-observed_on", "-id"]
+
+
+class ObservationRating(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="ratings")
+    indicator_code = models.CharField(_("能力指标"), max_length=10)
+    stars = models.PositiveSmallIntegerField(_("星级"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["observation", "indicator_code"], name="observation_one_rating_per_code"),
+            models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5), name="observation_stars_1_5"),
+        ]
+
+
+class SurveyStatus(models.TextChoices):
+    COUNTED = "已计入", _("已计入")
+    HELD = "待审核", _("待审核")
+    RELEASED = "已放行", _("已放行")
+    REJECTED = "已驳回", _("已驳回")
+
+
+class SurveyResponse(models.Model):
+    """A resident's answer to a worker's satisfaction survey (群众评价), given without logging in.
+
+    Nothing here names the resident: `device_key` is a hash of the signed cookie, `address_key` a
+    hash of the address and user agent, kept only to enforce one response per device per month
+    and to hold bursts from one address for review.
+    """
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("网格员"), on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    month = models.DateField(_("月份"), help_text=_("当月第一天"))
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    answers = models.JSONField(_("作答"), default=dict)
+    comment = models.TextField(_("意见建议"), blank=True)
+    status = models.CharField(_("状态"), max_length=4, choices=SurveyStatus.choices, default=SurveyStatus.COUNTED)
+    device_key = models.CharField(max_length=64, db_index=True)
+    address_key = models.CharField(max_length=64)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群众评价")
+        verbose_name_plural = _("群众评价")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["worker", "address_key", "submitted_at"], name="survey_burst_lookup"),
+            models.Index(fields=["worker", "month", "device_key"], name="survey_device_month"),
+        ]
+
+
+class SelfAssessment(models.Model):
+    """One 压力与倦怠自评 questionnaire taken by a worker (at most once a calendar month).
+
+    The item answers are seen only by the worker and HR; others see the derived 5.1/5.2 evidence.
+    """
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    month = models.DateField(_("月份"), help_text=_("当月第一天"))
+    taken_on = models.DateField(_("填写日期"))
+    answers = models.JSONField(_("作答"), default=dict)
+    score_coping = models.DecimalField(_("压力应对得分"), max_digits=5, decimal_places=2)
+    score_emotion = models.DecimalField(_("情绪管理得分"), max_digits=5, decimal_places=2)
+    band = models.CharField(_("结果区间"), max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("压力与倦怠自评")
+        verbose_name_plural = _("压力与倦怠自评")
+        ordering = ["-taken_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["worker", "month"], name="self_assessment_once_a_month")]
+
+
+class MetricRecord(models.Model):
+    """A business metric imported from the grid platform (业务指标), identified by 工号 + code + date + 来源."""
+
+    worker = models.ForeignKey(Worker, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="metric_records")
+    indicator_code = models.CharField(_("指标代码"), max_length=10)
+    value = models.DecimalField(
+        _("数值"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    occurred_on = models.DateField(_("日期"))
+    origin = models.CharField(_("来源"), max_length=50)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("业务指标")
+        verbose_name_plural = _("业务指标")
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "indicator_code", "occurred_on", "origin"], name="metric_record_identity"
+            )
+        ]
 
 
 # --- question bank --------------------------------------------------------------------------------

@@ -91,6 +91,14 @@ class CompetencyModelViewSet(SnippetViewSet):
                 FieldPanel("evidence_methods"),
             ],
         ),
+        InlinePanel(
+            "plan",
+            label="评估方案（每个指标计入哪些证据来源、权重与计算方法）",
+            panels=[
+                FieldRowPanel([FieldPanel("indicator_code"), FieldPanel("source"), FieldPanel("weight")]),
+                FieldRowPanel([FieldPanel("method"), FieldPanel("decay"), FieldPanel("min_count")]),
+            ],
+        ),
     ]
 
 

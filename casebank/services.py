@@ -476,6 +476,7 @@ def _notify_judges(attempt: DrillAttempt) -> None:
 
 
 def _complete(attempt: DrillAttempt) -> None:
+    from assessments.models import EvidenceSource
     from assessments.services import evidence_record_many
 
     total = sum((s.points or Decimal(0)) for s in attempt.steps.all())
@@ -485,7 +486,11 @@ def _complete(attempt: DrillAttempt) -> None:
     attempt.save(update_fields=["current_key", "finished_at", "state", "points", "score"])
     day = timezone.localdate(attempt.finished_at)
     codes = list(attempt.drill.indicators.values_list("code", flat=True))
-    evidence_record_many(worker=attempt.worker, items=[(code, attempt.score, day, attempt) for code in codes])
+    evidence_record_many(
+        worker=attempt.worker,
+        source=EvidenceSource.DRILL,
+        items=[(code, attempt.score, day, attempt) for code in codes],
+    )
 
 
 def _plain(number: Decimal) -> str:

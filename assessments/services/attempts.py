@@ -13,7 +13,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessments import selectors
-from assessments.models import Answer, Attempt, AttemptState, Question, QuestionType, QuestionVersion, Quiz
+from assessments.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    EvidenceSource,
+    Question,
+    QuestionType,
+    QuestionVersion,
+    Quiz,
+)
 from assessments.scoring import blank_count, quantize, score_response, to_original_letters, validate_response
 from assessments.services.bank import question_version_current, version_matches
 from assessments.services.competency import evidence_record_many
@@ -261,6 +270,7 @@ def finish_grading(attempt: Attempt, now: dt.datetime) -> None:
     occurred_on = timezone.localdate(attempt.submitted_at or now)
     evidence_record_many(
         worker=attempt.worker,
+        source=EvidenceSource.TEST,
         items=[
             (answer.version.indicator_code, answer.score * 100 / answer.version.points, occurred_on, answer)
             for answer in answers

@@ -9,43 +9,50 @@ from django.db import transaction
 from django.db.models import Model
 
 from assessments import selectors
-from assessments.defaults import DEFAULT_INDICATORS
-from assessments.models import CompetencyModel, Evidence, Indicator
+from assessments.defaults import DEFAULT_INDICATORS, default_plan_entries, indicator_uuid
+from assessments.models import CompetencyModel, Evidence, EvidenceSource, Indicator, PlanEntry
 from assessments.scoring import quantize
 from lms.models import Worker
 
 
-def _source_key(source) -> tuple[str, str]:
-    if isinstance(source, Model):
-        return f"{source._meta.app_label}.{source._meta.model_name}", str(source.pk)
-    source_type, source_id = source
+def _source_key(reference) -> tuple[str, str]:
+    if isinstance(reference, Model):
+        return f"{reference._meta.app_label}.{reference._meta.model_name}", str(reference.pk)
+    source_type, source_id = reference
     return str(source_type), str(source_id)
 
 
-def evidence_record(*, worker: Worker, indicator_code: str, score, occurred_on: dt.date, source) -> Evidence:
-    """Record (or correct) one score 0–100 for `worker` on an indicator of the active model.
+def evidence_record(
+    *, worker: Worker, source: EvidenceSource, indicator_code: str, score, occurred_on: dt.date, reference
+) -> Evidence:
+    """Record (or correct) one score 0–100 of kind `source` (测试, 观察…) for `worker` on an
+    indicator of the active model.
 
-    `source` is a model instance or a `(type, id)` pair; the same source recorded again updates
-    its row instead of adding another, so re-grading never double-counts.
+    `reference` is the record it came from, a model instance or a `(type, id)` pair; the same
+    reference recorded again updates its row instead of adding another, so re-grading never
+    double-counts.
     """
-    return evidence_record_many(worker=worker, items=[(indicator_code, score, occurred_on, source)])[0]
+    return evidence_record_many(worker=worker, source=source, items=[(indicator_code, score, occurred_on, reference)])[
+        0
+    ]
 
 
-def evidence_record_many(*, worker: Worker, items: list[tuple]) -> list[Evidence]:
-    """`evidence_record` for several `(indicator_code, score, occurred_on, source)` at once
-    (a graded attempt records one per answer): a handful of queries however many items."""
+def evidence_record_many(*, worker: Worker, source: EvidenceSource, items: list[tuple]) -> list[Evidence]:
+    """`evidence_record` for several `(indicator_code, score, occurred_on, reference)` of one source
+    at once (a graded attempt records one per answer): a handful of queries however many items."""
     if not items:
         return []
+    source = EvidenceSource(source)
     indicators = {i.code: i for i in selectors.active_indicators()}
     prepared = []
-    for indicator_code, score, occurred_on, source in items:
+    for indicator_code, score, occurred_on, reference in items:
         score = quantize(Decimal(score))
         if not Decimal(0) <= score <= Decimal(100):
             raise ValueError("能力证据得分应在 0–100 之间")
         indicator = indicators.get(indicator_code)
         if indicator is None:
             raise ValueError(f"未知能力指标“{indicator_code}”")
-        prepared.append((indicator, score, occurred_on, *_source_key(source)))
+        prepared.append((indicator, score, occurred_on, *_source_key(reference)))
     with transaction.atomic():
         existing = {
             (e.indicator_id, e.source_type, e.source_id): e
@@ -62,6 +69,7 @@ def evidence_record_many(*, worker: Worker, items: list[tuple]) -> list[Evidence
                     indicator=indicator,
                     score=score,
                     occurred_on=occurred_on,
+                    source=source,
                     source_type=source_type,
                     source_id=source_id,
                 )
@@ -92,6 +100,7 @@ def competency_defaults_ensure() -> CompetencyModel | None:
             Indicator(
                 model=model,
                 code=code,
+                uuid=indicator_uuid(code),
                 primary_name=primary,
                 name=name,
                 description=description,
@@ -100,11 +109,13 @@ def competency_defaults_ensure() -> CompetencyModel | None:
             )
             for order, (code, primary, name, description, methods) in enumerate(DEFAULT_INDICATORS, start=1)
         )
+        PlanEntry.objects.bulk_create(PlanEntry(model=model, **row) for row in default_plan_entries())
     return model
 
 
 def competency_model_new_version(*, note: str = "") -> CompetencyModel:
-    """Copy the active model into a new version and activate it (edit the copy in the admin)."""
+    """Copy the active model (indicators with their ids, and its plan) into a new version and
+    activate it (edit the copy in the admin)."""
     with transaction.atomic():
         current = CompetencyModel.objects.select_for_update().filter(is_active=True).first()
         number = (CompetencyModel.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
@@ -118,6 +129,7 @@ def competency_model_new_version(*, note: str = "") -> CompetencyModel:
                 Indicator(
                     model=new,
                     code=i.code,
+                    uuid=i.uuid,
                     primary_name=i.primary_name,
                     name=i.name,
                     description=i.description,
@@ -125,5 +137,17 @@ def competency_model_new_version(*, note: str = "") -> CompetencyModel:
                     order=i.order,
                 )
                 for i in current.indicators.all()
+            )
+            PlanEntry.objects.bulk_create(
+                PlanEntry(
+                    model=new,
+                    indicator_code=e.indicator_code,
+                    source=e.source,
+                    weight=e.weight,
+                    method=e.method,
+                    decay=e.decay,
+                    min_count=e.min_count,
+                )
+                for e in current.plan.all()
             )
     return new

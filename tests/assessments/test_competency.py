@@ -42,20 +42,29 @@ def test_level_bands(score, level):
 def test_evidence_record_upserts_per_source_and_validates(city_tree, make_worker):
     worker = make_worker(unit=city_tree["grid_a"])
     day = dt.date(2026, 3, 1)
-    evidence_record(worker=worker, indicator_code="2.3", score=Decimal("70"), occurred_on=day, source=("drill", 5))
-    evidence_record(worker=worker, indicator_code="2.3", score=Decimal("90"), occurred_on=day, source=("drill", 5))
+    evidence_record(
+        worker=worker, indicator_code="2.3", score=Decimal("70"), occurred_on=day, source="演练", reference=("drill", 5)
+    )
+    evidence_record(
+        worker=worker, indicator_code="2.3", score=Decimal("90"), occurred_on=day, source="演练", reference=("drill", 5)
+    )
     evidence_record(
         worker=worker,
         indicator_code="2.3",
         score=Decimal("80"),
         occurred_on=day + dt.timedelta(days=1),
-        source=("mentor", 1),
+        source="观察",
+        reference=("mentor", 1),
     )
     assert Evidence.objects.filter(worker=worker).count() == 2
     with pytest.raises(ValueError, match="0–100"):
-        evidence_record(worker=worker, indicator_code="2.3", score=101, occurred_on=day, source=("drill", 6))
+        evidence_record(
+            worker=worker, indicator_code="2.3", score=101, occurred_on=day, source="演练", reference=("drill", 6)
+        )
     with pytest.raises(ValueError, match="未知能力指标"):
-        evidence_record(worker=worker, indicator_code="6.1", score=50, occurred_on=day, source=("drill", 7))
+        evidence_record(
+            worker=worker, indicator_code="6.1", score=50, occurred_on=day, source="演练", reference=("drill", 7)
+        )
     row = next(r for r in worker_indicator_summary(worker) if r["indicator"].code == "2.3")
     assert (row["count"], row["average"], row["latest"], row["level"]) == (
         2,

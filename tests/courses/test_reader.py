@@ -65,7 +65,12 @@ def test_no_recommendation_left_falls_back_to_the_tier_reason_even_with_scores(m
     gas = make_course("燃气", tier=Tier.THEMATIC, indicator_codes="3.2")
     Enrolment.objects.create(worker=worker, course=gas)
     evidence_record(
-        worker=worker, indicator_code="3.2", score=Decimal("40"), occurred_on=timezone.localdate(), source=worker
+        worker=worker,
+        indicator_code="3.2",
+        score=Decimal("40"),
+        occurred_on=timezone.localdate(),
+        source="观察",
+        reference=worker,
     )
     assert selectors.recommended_courses(worker) == ([], "适合年度轮训阶段的课程")
 
