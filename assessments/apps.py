@@ -9,7 +9,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import exports
-        from assessments.views import home_section
+        from assessments.views.quizzes import home_section
         from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)

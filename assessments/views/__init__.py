@@ -1,0 +1,1 @@
+"""Pages of assessments, one module per area: `quizzes` (taking, results, marking)."""
