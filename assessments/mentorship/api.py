@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from lms.api_schemas import ApiError, RowId, Text, errors
@@ -84,7 +84,7 @@ def session_create(request, payload: SessionIn):
         raise ApiError(404, "未找到该徒弟（不是您正在带教的徒弟）") from None
     except services.MentorshipError as exc:
         raise ApiError(400, str(exc)) from None
-    return 201, SessionCreatedOut(id=session.pk, status=session.status)
+    return Status(201, SessionCreatedOut(id=session.pk, status=session.status))
 
 
 @router.post(

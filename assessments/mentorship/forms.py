@@ -13,7 +13,7 @@ class SessionForm(forms.Form):
     """The mentor's phone form: everything but the mentee has a default or may stay empty."""
 
     mentee = forms.ChoiceField(label="徒弟")
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     type = forms.ChoiceField(label="类型", choices=SessionType.choices, initial=SessionType.HOME_VISIT)
     minutes = forms.IntegerField(
         label="时长（分钟）",
@@ -53,6 +53,8 @@ class DisputeForm(forms.Form):
 
 class TermForm(forms.Form):
     mentee = forms.CharField(label="徒弟工号", max_length=32)
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    planned_end = forms.DateField(label="计划结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    planned_end = forms.DateField(
+        label="计划结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     mentor = forms.CharField(label="导师工号", max_length=32, required=False)
