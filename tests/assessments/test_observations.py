@@ -206,3 +206,34 @@ def test_worker_detail_links_to_the_rating_page_for_staff(client, people):
     client.force_login(worker.user)
     own = client.get(f"/workers/{worker.employee_no}/").content.decode()
     assert "/competency/observe/" not in own
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_trainer_rates_three_indicators_on_a_phone(phone_page, live_server, people, tmp_path):
+    """Open the page from the worker's page, tap three star rows, save: five taps after the page loads."""
+    from tests.browser import login
+
+    worker, trainer = people["worker"], people["trainer"]
+    page = phone_page
+    login(page, live_server.url, trainer.employee_no, "Test@12345")
+    page.goto(f"{live_server.url}/workers/{worker.employee_no}/")
+    page.click("[data-testid=observe]")
+    page.wait_for_selector("[data-testid=observation-form]")
+    assert page.input_value("#observed_on") == today().isoformat()
+    page.click("label[for='r-2.1-4']")
+    page.click("label[for='r-2.3-5']")
+    page.click("label[for='r-5.2-3']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(tmp_path / "observe.png"), full_page=True)
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=observation]")
+    assert "观察评价已保存" in page.inner_text("h1")
+    observation = Observation.objects.get()
+    assert {r.indicator_code: r.stars for r in observation.ratings.all()} == {"2.1": 4, "2.3": 5, "5.2": 3}
+    # 4 × 20, 5 × 20, 3 × 20
+    assert sorted(Evidence.objects.filter(worker=worker).values_list("score", flat=True)) == [
+        Decimal("60"),
+        Decimal("80"),
+        Decimal("100"),
+    ]

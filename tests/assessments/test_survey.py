@@ -359,3 +359,38 @@ def test_the_card_pdf_is_a6_with_name_grid_and_link(client, people, tmp_path):
 def test_trainee_home_links_to_my_card(client, people):
     client.force_login(people["worker"].user)
     assert 'href="/competency/survey/card/"' in client.get("/me/").content.decode()
+
+
+# --- on a phone -----------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_resident_scans_the_card_answers_on_a_phone_and_21_grows(phone_page, live_server, people, tmp_path):
+    worker = people["worker"]
+    before = Evidence.objects.filter(worker=worker, indicator__code="2.1", source=EvidenceSource.SURVEY).count()
+    page = phone_page
+    page.goto(live_server.url + link(worker))  # no login
+    assert page.inner_text("[data-testid=survey-worker]") == worker.name
+    # submitting with an item missing shows the form again with a Chinese message
+    page.click("label[for=policy-5]")
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=error-patience]")
+    assert "选择星级" in page.inner_text("[data-testid=error-patience]")
+    assert page.is_checked("#policy-5")  # what was answered is kept
+    page.click("label[for=patience-4]")
+    page.click("label[for=closure-5]")
+    page.click("label[for=calm-3]")
+    page.click("label[for=aware-1]")  # 是
+    page.fill("#comment", "上门很及时")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(tmp_path / "survey-form.png"), full_page=True)
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=thanks]")
+    assert "感谢您的评价" in page.inner_text("[data-testid=thanks]")
+    after = Evidence.objects.filter(worker=worker, indicator__code="2.1", source=EvidenceSource.SURVEY)
+    assert after.count() == before + 1
+    assert after.get().score == Decimal("80")  # 4 stars × 20
+    # the same phone coming back this month
+    page.goto(live_server.url + link(worker))
+    assert "本月已经评价过，感谢您的参与" in page.inner_text("[data-testid=already]")
