@@ -303,6 +303,14 @@ def test_review_page_scoping(client, people, make_worker, city_tree):
     assert held.status == SurveyStatus.HELD
 
 
+def test_the_managers_overview_shows_held_answers_of_the_subtree_only(client, people):
+    burst(people["worker"], 11, start=timezone.now() - dt.timedelta(minutes=20))
+    client.force_login(people["manager"].user)
+    assert 'data-testid="survey-review-link"' in client.get("/overview/").content.decode()
+    client.force_login(people["other_manager"].user)
+    assert 'data-testid="survey-review-link"' not in client.get("/overview/").content.decode()
+
+
 # --- the card -------------------------------------------------------------------------------------
 
 
