@@ -323,8 +323,11 @@ def session_dispute(*, user, session: GuidanceSession, reason: str) -> GuidanceS
 
 
 def session_rate(*, user, session: GuidanceSession, ratings: dict[str, int], comment: str = "") -> GuidanceSession:
-    """The mentor rates the mentee 1–5 stars on indicators practised in the session; each rating is
-    观察 evidence of stars × 20 dated the session's day (docs/rules.md, 7 and 12)."""
+    """The mentor rates the mentee 1–5 stars on indicators practised in the session, once: an
+    Observation (assessments.services.observation_record) whose ratings become 观察 evidence of
+    stars × 20 dated the session's day (docs/rules.md, 7 and 12)."""
+    from assessments.services.observations import ObservationRefused, observation_record
+
     if session.term.mentor_id != getattr(worker_of(user), "pk", None):
         raise LookupError("未找到该指导记录")
     if not ratings:
@@ -335,36 +338,22 @@ def session_rate(*, user, session: GuidanceSession, ratings: dict[str, int], com
         if not isinstance(stars, int) or not 1 <= stars <= 5:
             raise MentorshipError(f"指标 {code} 的星级应为 1–5")
     with transaction.atomic():
-        _record_observation(
-            rater=user,
-            worker=session.term.mentee,
-            observed_on=session.date,
-            ratings=ratings,
-            comment=comment,
-            context=session,
-        )
+        session = GuidanceSession.objects.select_for_update().select_related("term__mentee").get(pk=session.pk)
+        if session.rated_at is not None:
+            raise MentorshipError("这次指导已经评价过")
+        try:
+            observation_record(
+                rater=user,
+                worker=session.term.mentee,
+                observed_on=session.date,
+                ratings=ratings,
+                comment=comment,
+                context=session,
+            )
+        except ObservationRefused as exc:
+            raise MentorshipError(str(exc)) from None
+        except PermissionError:  # the term has ended: the mentee is no longer in the mentor's view
+            raise MentorshipError("帮带期已结束，不能再评价") from None
         session.rated_at = timezone.now()
         session.save(update_fields=["rated_at"])
     return session
-
-
-def _record_observation(*, rater, worker, observed_on, ratings, comment, context) -> None:
-    try:
-        from assessments.services.observations import observation_record
-    except ImportError:  # the observation service is not in this build: record the evidence directly
-        from assessments.models import EvidenceSource
-        from assessments.services import evidence_record
-
-        for code, stars in ratings.items():
-            evidence_record(
-                worker=worker,
-                source=EvidenceSource.OBSERVATION,
-                indicator_code=code,
-                score=stars * 20,
-                occurred_on=observed_on,
-                reference=context,
-            )
-        return
-    observation_record(
-        rater=rater, worker=worker, observed_on=observed_on, ratings=ratings, comment=comment, context=context
-    )

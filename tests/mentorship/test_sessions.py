@@ -206,23 +206,41 @@ def test_dispute_notifies_the_trainers_over_the_mentee(client, people, term, cit
     assert client.post(url, {"reason": "x"}).status_code == 404
 
 
-def test_mentor_rates_practised_indicators_as_observation_evidence(client, people, term):
+def test_mentor_rates_practised_indicators_as_an_observation(client, people, term):
+    from assessments.models import Observation
+
     session = log(people, term, indicators=["2.1", "3.4"])
-    client.force_login(people["mentor"].user)
+    client.force_login(people["mentee"].user)
     url = reverse("mentorship:session_rate", args=[session.pk])
-    client.post(url, {"stars_2.1": "4", "stars_3.4": "5"})
-    rows = {e.indicator.code: e for e in Evidence.objects.filter(worker=people["mentee"])}
-    # 4 stars × 20 = 80, 5 stars × 20 = 100
-    assert {c: e.score for c, e in rows.items()} == {"2.1": Decimal("80.00"), "3.4": Decimal("100.00")}
-    assert {e.source for e in rows.values()} == {"观察"} and rows["2.1"].occurred_on == session.date
-    client.post(url, {"stars_2.1": "3"})  # re-rating corrects, never doubles
-    assert Evidence.objects.filter(worker=people["mentee"], indicator__code="2.1").get().score == Decimal("60.00")
+    assert client.post(url, {"stars_2.1": "5"}).status_code == 404  # only the mentor
+    client.force_login(people["mentor2"].user)
+    assert client.post(url, {"stars_2.1": "5"}).status_code == 404
     with pytest.raises(MentorshipError, match="不是本次练习的指标"):
         services.session_rate(user=people["mentor"].user, session=session, ratings={"1.1": 3})
     with pytest.raises(MentorshipError, match="1–5"):
         services.session_rate(user=people["mentor"].user, session=session, ratings={"2.1": 6})
-    client.force_login(people["mentee"].user)
-    assert client.post(url, {"stars_2.1": "5"}).status_code == 404
+    client.force_login(people["mentor"].user)
+    client.post(url, {"stars_2.1": "4", "stars_3.4": "5", "comment": "沟通自然"})
+    observation = Observation.objects.get()
+    assert (observation.worker, observation.rater, observation.observed_on) == (
+        people["mentee"],
+        people["mentor"].user,
+        session.date,
+    )
+    assert (observation.context_type, observation.context_id) == ("mentorship.guidancesession", str(session.pk))
+    rows = {e.indicator.code: e for e in Evidence.objects.filter(worker=people["mentee"])}
+    # 4 stars × 20 = 80, 5 stars × 20 = 100
+    assert {c: e.score for c, e in rows.items()} == {"2.1": Decimal("80.00"), "3.4": Decimal("100.00")}
+    assert {e.source for e in rows.values()} == {"观察"} and rows["2.1"].occurred_on == session.date
+    client.post(url, {"stars_2.1": "3"})  # a session is rated once
+    assert Observation.objects.count() == 1 and Evidence.objects.filter(worker=people["mentee"]).count() == 2
+
+
+def test_no_rating_after_the_term_ended(people, term, today):
+    session = log(people, term, indicators=["2.1"])
+    services.term_end(actor=people["trainer_a"].user, term=term, status="已出师", on=today)
+    with pytest.raises(MentorshipError, match="帮带期已结束"):
+        services.session_rate(user=people["mentor"].user, session=session, ratings={"2.1": 4})
 
 
 # --- who sees which session --------------------------------------------------------------------------
