@@ -54,8 +54,8 @@ class ComplianceOut(Schema):
 
 
 class ComplianceQuery(Schema):
-    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = Field(
-        None, description="月份 YYYY-MM，默认本月"
+    month: Annotated[str, StringConstraints(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = Field(
+        "", description="月份 YYYY-MM，默认本月"
     )
 
 
