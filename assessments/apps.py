@@ -13,6 +13,10 @@ class AssessmentsConfig(AppConfig):
         from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
+        from assessments.views import surveys
+
+        register_home_section("trainee", surveys.trainee_home_section)
+        register_home_section("manager", surveys.manager_home_section)
         exports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once they exist. Django creates an app's permissions in

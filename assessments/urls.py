@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.views import observations, surveys
 from assessments.views import quizzes as views
 
 app_name = "assessments"
@@ -14,4 +15,14 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_page, name="attempt"),
     path("marking/", views.marking_queue, name="marking_queue"),
     path("marking/<int:answer_id>/", views.mark_answer, name="mark_answer"),
+    # observation ratings (观察) and the resident survey (群众评价); /s/<token>/ is public
+    path("competency/observe/<str:employee_no>/", observations.observation_new, name="observation_new"),
+    path("competency/observations/<int:pk>/", observations.observation_detail, name="observation"),
+    path("competency/survey/card/", surveys.my_survey_card, name="my_survey_card"),
+    path("competency/survey/card/<str:employee_no>/", surveys.survey_card, name="survey_card"),
+    path("competency/survey/card/<str:employee_no>/card.pdf", surveys.survey_card_pdf, name="survey_card_pdf"),
+    path("competency/survey/review/", surveys.survey_review, name="survey_review"),
+    path("competency/survey/review/<int:pk>/", surveys.survey_review_decide, name="survey_review_decide"),
+    path("s/<str:token>/", surveys.survey_form, name="survey_form"),
+    path("s/<str:token>/thanks/", surveys.survey_thanks, name="survey_thanks"),
 ]

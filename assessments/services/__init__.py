@@ -4,7 +4,9 @@
 - `bank`: versioned questions, `import_questions`, bank exports;
 - `attempts`: start, autosave, submit, automatic grading, overdue attempts;
 - `marking`: 简答 marked by hand;
-- `results`: a quiz's results file.
+- `results`: a quiz's results file;
+- `observations`: mentors' and supervisors' star ratings (观察);
+- `surveys`: the resident survey (群众评价) and the review of held answers.
 """
 
 from assessments.scoring import AnswerShapeError
@@ -34,14 +36,25 @@ from assessments.services.competency import (
     evidence_record_many,
 )
 from assessments.services.marking import MarkingRefused, answer_mark
+from assessments.services.observations import ObservationRefused, observation_record
 from assessments.services.results import quiz_results_export
+from assessments.services.surveys import (
+    SurveyInvalid,
+    SurveyReviewRefused,
+    survey_response_reject,
+    survey_response_release,
+    survey_submit,
+)
 
 __all__ = [
     "AnswerShapeError",
     "AttemptClosed",
     "AttemptRefused",
     "MarkingRefused",
+    "ObservationRefused",
     "QuestionImportSummary",
+    "SurveyInvalid",
+    "SurveyReviewRefused",
     "answer_autosave",
     "answer_flag",
     "answer_mark",
@@ -53,6 +66,7 @@ __all__ = [
     "competency_model_new_version",
     "evidence_record",
     "evidence_record_many",
+    "observation_record",
     "question_save",
     "question_version_current",
     "questions_import",
@@ -60,4 +74,7 @@ __all__ = [
     "quiz_export_bank",
     "quiz_results_export",
     "shown_options",
+    "survey_response_reject",
+    "survey_response_release",
+    "survey_submit",
 ]
