@@ -237,3 +237,15 @@ def test_a_trainer_rates_three_indicators_on_a_phone(phone_page, live_server, pe
         Decimal("80"),
         Decimal("100"),
     ]
+
+
+def test_a_comment_longer_than_500_characters_is_refused(people):
+    with pytest.raises(ObservationRefused, match="评语：不能超过 500 字"):
+        observation_record(
+            rater=people["trainer"].user,
+            worker=people["worker"],
+            observed_on=today(),
+            ratings={"2.1": 3},
+            comment="长" * 501,
+        )
+    assert not Observation.objects.exists()

@@ -74,8 +74,12 @@ def test_recommendations_follow_weakest_indicators_then_tier(make_worker, city_t
     courses, reason = selectors.recommended_courses(worker)
     assert courses[0] == annual and "年度轮训" in reason
     today = timezone.localdate()
-    evidence_record(worker=worker, indicator_code="3.2", score=Decimal("45"), occurred_on=today, source=worker)
-    evidence_record(worker=worker, indicator_code="2.1", score=Decimal("88"), occurred_on=today, source=worker)
+    evidence_record(
+        worker=worker, indicator_code="3.2", score=Decimal("45"), occurred_on=today, source="观察", reference=worker
+    )
+    evidence_record(
+        worker=worker, indicator_code="2.1", score=Decimal("88"), occurred_on=today, source="观察", reference=worker
+    )
     courses, reason = selectors.recommended_courses(worker)
     assert courses[0] == gas and talk in courses and "3.2" in reason
     Enrolment.objects.create(worker=worker, course=gas)
