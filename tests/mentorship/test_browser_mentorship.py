@@ -49,6 +49,7 @@ def test_home_visit_logged_confirmed_and_counted(phone_page, live_server, city_t
     phone_page.get_by_test_id("save-session").click()
     phone_page.wait_for_load_state("networkidle")
     assert phone_page.get_by_test_id("session-status").inner_text() == "待确认"
+    assert fits(phone_page)  # the session page, with its rating form
     session = term.sessions.order_by("-pk").first()
     assert (session.place, session.indicators) == ("幸福小区3栋", ["2.1"])
 
@@ -68,3 +69,31 @@ def test_home_visit_logged_confirmed_and_counted(phone_page, live_server, city_t
     assert row.get_by_test_id("status").inner_text() == "达标"
     assert "2" in row.inner_text()
     assert fits(phone_page)
+
+
+def test_trainer_assigns_a_suggested_mentor_on_a_phone(phone_page, live_server, city_tree, make_worker):
+    from assessments.mentorship.models import MentorshipTerm
+
+    near = make_worker(unit=city_tree["grid_a2"], role_codes={roles.MENTOR}, hire_date=dt.date(2016, 5, 1))
+    far = make_worker(unit=city_tree["grid_b"], role_codes={roles.MENTOR}, hire_date=dt.date(2010, 5, 1))
+    mentee = make_worker(unit=city_tree["grid_a"])
+    city_trainer = make_worker(unit=city_tree["city"], role_codes={roles.TRAINER})
+    login(phone_page, live_server.url, city_trainer.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + "/mentorship/terms/new/")
+    phone_page.fill("#id_mentee", mentee.employee_no)
+    phone_page.fill("#id_start", "2026-03-01")
+    phone_page.fill("#id_planned_end", "2026-07-01")
+    phone_page.get_by_role("button", name="推荐导师").click()
+    phone_page.wait_for_load_state("networkidle")
+    names = phone_page.locator("li strong").all_inner_texts()
+    assert names == [near.name, far.name]  # the same street first, though the other has served longer
+    assert fits(phone_page)
+    phone_page.get_by_test_id(f"choose-{near.employee_no}").click()
+    phone_page.wait_for_load_state("networkidle")
+    term = MentorshipTerm.objects.get()
+    assert (term.mentor, term.mentee, term.start, term.created_by) == (
+        near,
+        mentee,
+        dt.date(2026, 3, 1),
+        city_trainer.user,
+    )
