@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "courses",
     "casebank",
     "assessments",
+    "assessments.mentorship",
     "certificates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -189,6 +190,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 COURSES_ONBOARDING_HOURS = int(os.environ.get("COURSES_ONBOARDING_HOURS", 40))
 COURSES_ANNUAL_HOURS = int(os.environ.get("COURSES_ANNUAL_HOURS", 40))
 COURSES_ONBOARDING_RECENT_DAYS = 31
+
+# Mentorship (docs/rules.md, 12. 导师制): terms a mentor may hold on one day, home visits a month.
+MENTOR_CAPACITY = int(os.environ.get("MENTOR_CAPACITY", 2))
+MENTOR_VISITS_PER_MONTH = int(os.environ.get("MENTOR_VISITS_PER_MONTH", 2))
 
 # Resident survey (群众评价): a printed survey link is accepted for this many days after it was made.
 SURVEY_LINK_MAX_AGE_DAYS = int(os.environ.get("SURVEY_LINK_MAX_AGE_DAYS", 400))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("certificates.urls")),
     path("", include("assessments.urls")),
+    path("", include("assessments.mentorship.urls")),
     path("", include("courses.urls")),
     path("", include("casebank.urls")),
 ]

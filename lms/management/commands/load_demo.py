@@ -7,8 +7,9 @@ from django.db import transaction
 from lms import demo
 
 # Each app may ship `<app>/demo.py` with `load(stdout)`; they run in this order after the core —
-# courses last, since its lessons point at quizzes and cases.
-DEMO_APPS = ("assessments", "certificates", "casebank", "courses")
+# courses after assessments and casebank, since its lessons point at quizzes and cases; mentorship
+# last, since it ranks mentors by their certificates.
+DEMO_APPS = ("assessments", "certificates", "casebank", "courses", "assessments.mentorship")
 
 
 class Command(BaseCommand):

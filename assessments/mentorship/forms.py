@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from .models import SessionType
+
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+
+
+class SessionForm(forms.Form):
+    """The mentor's phone form: everything but the mentee has a default or may stay empty."""
+
+    mentee = forms.ChoiceField(label="徒弟")
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    type = forms.ChoiceField(label="类型", choices=SessionType.choices, initial=SessionType.HOME_VISIT)
+    minutes = forms.IntegerField(
+        label="时长（分钟）",
+        min_value=1,
+        max_value=720,
+        initial=60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    place = forms.CharField(label="地点", max_length=100)
+    indicators = forms.MultipleChoiceField(label="练习的能力指标", required=False, widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label="记录", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(
+        label="照片（可选）", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
+
+    def __init__(self, *args, mentees, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentee"].choices = [(w.employee_no, f"{w.name}（{w.employee_no}）") for w in mentees]
+        if len(mentees) == 1:
+            self.fields["mentee"].initial = mentees[0].employee_no
+        self.fields["indicators"].choices = [(i.code, f"{i.code} {i.name}") for i in indicators]
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            if photo.size > PHOTO_MAX_BYTES:
+                raise forms.ValidationError("照片不能超过 8 MB")
+            if getattr(photo, "content_type", "") not in PHOTO_TYPES:
+                raise forms.ValidationError("照片应为 JPG、PNG、WEBP 或 HEIC 图片")
+        return photo
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(label="异议原因", max_length=200)
+
+
+class TermForm(forms.Form):
+    mentee = forms.CharField(label="徒弟工号", max_length=32)
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    planned_end = forms.DateField(
+        label="计划结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    mentor = forms.CharField(label="导师工号", max_length=32, required=False)

@@ -1,0 +1,301 @@
+"""Mentorship pages: parse, check who asks, call a service or selector, render (docs/rules.md, 12)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.selectors import active_indicators
+from lms import roles
+from lms.access import org_scope_q, worker_of
+from lms.models import Worker
+from lms.private_media import private_file_response
+from lms.services import export_job_start
+
+from . import exports, selectors, services
+from .forms import DisputeForm, SessionForm, TermForm
+from .models import SessionStatus
+
+
+def _month_param(request):
+    """The board's month: `?month=YYYY-MM`, or this month (junk: this month and a Chinese message)."""
+    text = request.GET.get("month", "").strip()
+    if not text:
+        return timezone.localdate().replace(day=1), None
+    try:
+        month = selectors.parse_month(text)
+    except ValueError as exc:
+        return timezone.localdate().replace(day=1), str(exc)
+    if not 2000 <= month.year <= 2100:
+        return timezone.localdate().replace(day=1), f"月份“{text}”超出范围"
+    return month, None
+
+
+def _may_see_board(user) -> bool:
+    return selectors.is_staff(user) or roles.has_role(user, roles.MENTOR)
+
+
+@login_required
+def index(request):
+    """导师制: a mentor's mentees and sessions, a mentee's sessions to confirm, staff links."""
+    worker = worker_of(request.user)
+    today = timezone.localdate()
+    context = {"may_create": selectors.may_create_terms(request.user), "may_board": _may_see_board(request.user)}
+    if worker is not None:
+        context["mentor_rows"] = selectors.compliance_rows(selectors.active_terms_of_mentor(worker, today), today)
+        context["mentor_sessions"] = list(
+            selectors.sessions_visible(request.user).filter(term__mentor=worker).order_by("-date", "-id")[:10]
+        )
+        context["mentee_term"] = selectors.current_term_of_mentee(worker)
+        context["pending"] = list(selectors.pending_sessions_of_mentee(worker).order_by("date", "id"))
+        context["mentee_sessions"] = list(
+            selectors.sessions_visible(request.user)
+            .filter(term__mentee=worker)
+            .exclude(status=SessionStatus.PENDING)
+            .order_by("-date", "-id")[:10]
+        )
+    return render(request, "mentorship/index.html", context)
+
+
+@login_required
+def term_new(request):
+    """A trainer or HR user of the mentee's subtree opens a term, helped by mentor suggestions."""
+    if not selectors.may_create_terms(request.user):
+        raise Http404("页面不存在")
+    data = request.POST if request.method == "POST" else (request.GET if request.GET.get("mentee") else None)
+    form = TermForm(data)
+    suggestions, mentee = None, None
+    if form.is_valid():
+        values = form.cleaned_data
+        scope = Worker.objects.filter(org_scope_q(request.user, "org_unit__")).select_related("org_unit", "user")
+        mentee = scope.filter(employee_no=values["mentee"]).first()
+        if mentee is None:
+            form.add_error("mentee", "未找到该工号，或不在您的辖区内")
+        elif values["planned_end"] <= values["start"]:
+            form.add_error("planned_end", "计划结束日期应晚于开始日期")
+        else:
+            if request.method == "POST":
+                mentor = scope.filter(employee_no=values["mentor"]).first() if values["mentor"] else None
+                if mentor is None:
+                    form.add_error("mentor", "请选择导师（辖区内的导师工号）")
+                else:
+                    try:
+                        term = services.term_create(
+                            actor=request.user,
+                            mentor=mentor,
+                            mentee=mentee,
+                            start=values["start"],
+                            planned_end=values["planned_end"],
+                        )
+                    except services.MentorshipError as exc:
+                        form.add_error(None, str(exc))
+                    else:
+                        messages.success(
+                            request,
+                            f"已安排导师{term.mentor.name}带教{term.mentee.name}（{term.start}–{term.planned_end}）",
+                        )
+                        return redirect("mentorship:index")
+            suggestions = selectors.mentor_suggestions(request.user, mentee, values["start"], values["planned_end"])
+    return render(request, "mentorship/term_new.html", {"form": form, "mentee": mentee, "suggestions": suggestions})
+
+
+@login_required
+def session_new(request):
+    """The mentor's phone form for one guidance session (under a minute: most fields have defaults)."""
+    worker = worker_of(request.user)
+    terms = list(selectors.active_terms_of_mentor(worker)) if worker is not None else []
+    mentees = list({t.mentee.pk: t.mentee for t in terms}.values())
+    if not mentees:
+        return render(request, "mentorship/session_new.html", {"form": None})
+    form = SessionForm(request.POST or None, request.FILES or None, mentees=mentees, indicators=active_indicators())
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        mentee = next(w for w in mentees if w.employee_no == values["mentee"])
+        try:
+            session = services.session_log(
+                mentor_user=request.user,
+                mentee=mentee,
+                date=values["date"],
+                type=values["type"],
+                minutes=values["minutes"],
+                place=values["place"],
+                indicators=values["indicators"],
+                notes=values["notes"],
+                photo=values.get("photo"),
+            )
+        except LookupError:
+            raise Http404("不是您的徒弟") from None
+        except services.MentorshipError as exc:
+            form.add_error("date" if "日期" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, f"已记录 {session.date:%m月%d日} 的{session.type}，等待{mentee.name}确认")
+            return redirect("mentorship:session", pk=session.pk)
+    return render(request, "mentorship/session_new.html", {"form": form})
+
+
+@login_required
+def session_detail(request, pk: int):
+    session = selectors.session_for_viewer(request.user, pk)
+    if session is None:
+        raise Http404("未找到该指导记录")
+    worker = worker_of(request.user)
+    is_mentor = worker is not None and session.term.mentor_id == worker.pk
+    is_mentee = worker is not None and session.term.mentee_id == worker.pk
+    names = {i.code: i.name for i in active_indicators()}
+    return render(
+        request,
+        "mentorship/session_detail.html",
+        {
+            "session": session,
+            "is_mentor": is_mentor,
+            "is_mentee": is_mentee,
+            "indicators": [(code, names.get(code, "")) for code in session.indicators],
+            "dispute_form": DisputeForm(),
+            "stars": range(1, 6),
+        },
+    )
+
+
+@login_required
+def session_photo(request, pk: int):
+    session = selectors.session_for_viewer(request.user, pk)
+    if session is None or not session.photo:
+        raise Http404("未找到照片")
+    return private_file_response(session.photo.name, filename=f"session-{session.pk}{session.photo.name[-5:]}")
+
+
+def _mentee_session(request, pk: int):
+    session = selectors.session_of_mentee(request.user, pk)
+    if session is None:
+        raise Http404("未找到该指导记录")
+    return session
+
+
+@login_required
+@require_POST
+def session_confirm(request, pk: int):
+    session = _mentee_session(request, pk)
+    try:
+        services.session_confirm(user=request.user, session=session)
+    except services.MentorshipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已确认 {session.date:%m月%d日} 的{session.type}")
+    return redirect("mentorship:index")
+
+
+@login_required
+@require_POST
+def session_dispute(request, pk: int):
+    session = _mentee_session(request, pk)
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写异议原因（不超过 200 字）")
+        return redirect("mentorship:session", pk=session.pk)
+    try:
+        services.session_dispute(user=request.user, session=session, reason=form.cleaned_data["reason"])
+    except services.MentorshipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已提出异议，培训管理员会核实")
+    return redirect("mentorship:index")
+
+
+@login_required
+@require_POST
+def session_rate(request, pk: int):
+    session = selectors.session_of_mentor(request.user, pk)
+    if session is None:
+        raise Http404("未找到该指导记录")
+    ratings = {}
+    for code in session.indicators:
+        value = request.POST.get(f"stars_{code}", "").strip()
+        if value:
+            ratings[code] = int(value) if value.isdigit() else -1
+    try:
+        services.session_rate(
+            user=request.user, session=session, ratings=ratings, comment=request.POST.get("comment", "")[:500]
+        )
+    except services.MentorshipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已记录对{session.term.mentee.name}的观察评价")
+    return redirect("mentorship:session", pk=session.pk)
+
+
+@login_required
+def compliance(request):
+    """Monthly home-visit board: staff see their subtree's terms, a mentor their own."""
+    if not _may_see_board(request.user):
+        raise Http404("页面不存在")
+    month, problem = _month_param(request)
+    if problem:
+        messages.error(request, problem)
+    behind = request.GET.get("behind") == "1"
+    rows = selectors.compliance_rows(selectors.board_terms(request.user), month)
+    met, total = sum(1 for r in rows if r.met), len(rows)
+    if behind:
+        rows = [r for r in rows if not r.met]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentorship/compliance.html",
+        {"page": page, "month": month, "behind": behind, "met": met, "total": total},
+    )
+
+
+@login_required
+@require_POST
+def compliance_export(request):
+    if not exports.may_export(request.user):
+        raise Http404("页面不存在")
+    month, problem = _month_param(request)
+    if problem:
+        messages.error(request, problem)
+        return redirect("mentorship:compliance")
+    job = export_job_start(
+        user=request.user,
+        kind=exports.COMPLIANCE,
+        params={"month": f"{month:%Y-%m}"},
+        title=f"{month:%Y年%m月}导师制走访达标（Excel）",
+    )
+    return redirect("export_job", pk=job.pk)
+
+
+# --- home cards ------------------------------------------------------------------------------------
+
+
+def home_section(request):
+    """导师制 card on 我的学习, for mentors with mentees and for mentees (nothing for others)."""
+    worker = worker_of(request.user)
+    if worker is None:
+        return None
+    today = timezone.localdate()
+    terms = list(selectors.active_terms_of_mentor(worker, today))
+    mentee_term = selectors.current_term_of_mentee(worker)
+    pending = selectors.pending_sessions_of_mentee(worker).count()
+    trainer = selectors.may_create_terms(request.user)
+    if not (terms or mentee_term or pending or trainer):
+        return None
+    return {
+        "title": "导师制",
+        "template": "mentorship/_home_card.html",
+        "context": {"terms": terms, "mentee_term": mentee_term, "pending": pending, "trainer": trainer},
+        "order": 30,
+    }
+
+
+def staff_home_section(request):
+    if not selectors.is_staff(request.user):
+        return None
+    return {
+        "title": "导师制",
+        "template": "mentorship/_staff_card.html",
+        "context": {"may_create": selectors.may_create_terms(request.user)},
+        "order": 60,
+    }
