@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.views import competency
 from assessments.views import quizzes as views
 
 app_name = "assessments"
@@ -14,4 +15,13 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_page, name="attempt"),
     path("marking/", views.marking_queue, name="marking_queue"),
     path("marking/<int:answer_id>/", views.mark_answer, name="mark_answer"),
+    # 能力画像 and 能力分析 (the fixed names come before the 工号 routes)
+    path("competency/", competency.profile, name="competency_me"),
+    path("competency/analysis/", competency.analysis_page, name="competency_analysis"),
+    path("competency/analysis/assign/", competency.analysis_assign, name="competency_assign"),
+    path("competency/analysis/export/", competency.scores_export, name="competency_export"),
+    path("competency/analysis/reports/", competency.reports_export, name="competency_reports"),
+    path("competency/<str:employee_no>/", competency.profile, name="competency_worker"),
+    path("competency/<str:employee_no>/report-<int:year>.pdf", competency.report_pdf, name="competency_report"),
+    path("competency/<str:employee_no>/<str:period>/<str:code>/", competency.indicator, name="competency_indicator"),
 ]
