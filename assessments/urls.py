@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.views import competency
 from assessments.views import quizzes as views
 
 app_name = "assessments"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_page, name="attempt"),
     path("marking/", views.marking_queue, name="marking_queue"),
     path("marking/<int:answer_id>/", views.mark_answer, name="mark_answer"),
+    path("competency/recompute/", competency.recompute, name="competency_recompute"),
 ]
