@@ -10,10 +10,13 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from assessments import exports
         from assessments.views.competency import home_section as competency_section
+        from assessments.views.competency import staff_section
         from assessments.views.quizzes import home_section
         from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
+        register_home_section("trainee", staff_section)
+        register_home_section("hr", staff_section)
         for page in ("trainee", "manager", "hr"):
             register_home_section(page, competency_section)
         exports.register()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("marking/<int:answer_id>/", views.mark_answer, name="mark_answer"),
     # 能力画像 and 能力分析 (the fixed names come before the 工号 routes)
     path("competency/", competency.profile, name="competency_me"),
+    path("competency/recompute/", competency.recompute, name="competency_recompute"),
     path("competency/analysis/", competency.analysis_page, name="competency_analysis"),
     path("competency/analysis/assign/", competency.analysis_assign, name="competency_assign"),
     path("competency/analysis/export/", competency.scores_export, name="competency_export"),

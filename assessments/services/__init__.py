@@ -1,6 +1,7 @@
 """State changes of assessments, one module per sub-domain:
 
 - `competency`: evidence rows and competency model versions;
+- `scores`: stored competency scores recomputed from the evidence, per period;
 - `bank`: versioned questions, `import_questions`, bank exports;
 - `attempts`: start, autosave, submit, automatic grading, overdue attempts;
 - `marking`: 简答 marked by hand;
@@ -35,6 +36,13 @@ from assessments.services.competency import (
 )
 from assessments.services.marking import MarkingRefused, answer_mark
 from assessments.services.results import quiz_results_export
+from assessments.services.scores import (
+    RecomputeSummary,
+    competency_recompute,
+    competency_recompute_period,
+    competency_recompute_stale,
+    period_plan_ensure,
+)
 
 __all__ = [
     "AnswerShapeError",
@@ -42,6 +50,7 @@ __all__ = [
     "AttemptRefused",
     "MarkingRefused",
     "QuestionImportSummary",
+    "RecomputeSummary",
     "answer_autosave",
     "answer_flag",
     "answer_mark",
@@ -51,8 +60,12 @@ __all__ = [
     "attempts_close_overdue",
     "competency_defaults_ensure",
     "competency_model_new_version",
+    "competency_recompute",
+    "competency_recompute_period",
+    "competency_recompute_stale",
     "evidence_record",
     "evidence_record_many",
+    "period_plan_ensure",
     "question_save",
     "question_version_current",
     "questions_import",

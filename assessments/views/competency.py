@@ -1,6 +1,7 @@
 """Competency pages: 能力画像 (a worker's profile and why each indicator has its score), 能力分析
 (the manager's heat map, training needs and headline figures), the score export and the annual
-assessment report PDF (docs/rules.md, 能力评分 and 能力分析)."""
+assessment report PDF (docs/rules.md, 能力评分 and 能力分析); and the staff page that recomputes the
+stored scores of a period (the same service as `manage.py recompute_competency`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from django.views.decorators.http import require_POST
 
 from assessments import analysis, charts
 from assessments.exports import COMPETENCY_REPORTS, COMPETENCY_SCORES
+from assessments.forms import RecomputeForm
 from assessments.periods import Period, PeriodError, parse_period
+from assessments.services import competency_recompute_period
+from lms import roles
 from lms.access import org_scope_q, worker_of
 from lms.models import OrgUnit, Worker
 from lms.services import export_job_start
@@ -258,7 +262,6 @@ def analysis_assign(request):
     """Assign a course training an indicator to a unit's grid workers (courses.services.course_assign)."""
     from courses.selectors import courses_managed_by
     from courses.services import CourseRefused, course_assign
-    from lms import roles
 
     _require_analysis_viewer(request)
     unit = _posted_unit(request)
@@ -327,3 +330,30 @@ def home_section(request):
         "context": {"period": _current_year()},
         "order": 30,
     }
+
+
+# --- recompute (staff) ----------------------------------------------------------------------------
+
+
+def may_recompute(user) -> bool:
+    return user.is_superuser or roles.has_role(user, roles.TRAINER, roles.HR)
+
+
+@login_required
+def recompute(request):
+    """GET: the form; POST: recompute the period and come back with the result message."""
+    if not may_recompute(request.user):
+        raise Http404("页面不存在")
+    form = RecomputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        summary = competency_recompute_period(period=form.cleaned_data["period"])
+        messages.success(request, summary.message)
+        return redirect("assessments:competency_recompute")
+    return render(request, "assessments/competency_recompute.html", {"form": form})
+
+
+def staff_section(request):
+    """A card on 我的学习 (trainers) and 人事工作台 (HR) linking the recompute page."""
+    if not may_recompute(request.user):
+        return None
+    return {"title": "能力评分", "template": "assessments/_home_competency_tools.html", "context": {}, "order": 60}
