@@ -164,6 +164,11 @@ def indicator(request, employee_no: str, period: str, code: str):
             status=404,
         )
     counted = [s for s in explanation.sources if s.counted and s.value is not None and s.weight is not None]
+    # A quiz attempt opens only for its own worker; other records (drill runs) are scoped pages.
+    me = worker_of(request.user)
+    own = me is not None and me.pk == worker.pk
+    attempts = reverse("assessments:attempt", args=[0]).rsplit("0/", 1)[0]
+    evidence = [(e, e.url if e.url and (own or not e.url.startswith(attempts)) else None) for e in explanation.evidence]
     return render(
         request,
         "assessments/competency/indicator.html",
@@ -172,6 +177,7 @@ def indicator(request, employee_no: str, period: str, code: str):
             "period": parsed,
             "x": explanation,
             "counted": counted,
+            "evidence": evidence,
             "back": reverse("assessments:competency_worker", args=[worker.employee_no])
             + "?"
             + urlencode({"period": parsed.code}),
