@@ -19,7 +19,7 @@ RINGS = (20, 40, 60, 80, 100)
 
 @dataclass(frozen=True)
 class RadarGeometry:
-    size: int = 320
+    size: int = 340
     radius: float = 100.0
 
     @property
@@ -100,6 +100,11 @@ _RADAR_STYLE = (
     ".before-line{fill:none;stroke:#c06d00;stroke-width:1.5;stroke-dasharray:4 3}"
     ".before-dot{fill:#c06d00}"
 )
+
+
+def axis_label(name: str) -> str:
+    """A primary's name as a radar axis label: 政策理解能力 → 政策理解 (fits a phone's width)."""
+    return name.removesuffix("能力") or name
 
 
 def radar_svg(

@@ -9,6 +9,7 @@ sent by a view that checks who is asking, or written into an export job's privat
 
 from __future__ import annotations
 
+import atexit
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,11 +20,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from assessments.charts import RadarGeometry, radar_svg
+from assessments.charts import axis_label, radar_svg
 from assessments.periods import Period
 
 _lock = threading.RLock()
 _state: dict = {}
+# Drop WeasyPrint objects before interpreter teardown (their __del__ fails once modules are gone).
+atexit.register(_state.clear)
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,9 @@ def report_sheet(worker, period: Period) -> ReportSheet:
         primaries=[_line(s) for s in profile.primaries],
         indicators=lines,
         radar=radar_svg(
-            [s.name for s in profile.primaries],
+            [axis_label(s.name) for s in profile.primaries],
             [s.score for s in profile.primaries],
             title=f"{worker.name} {period.label}能力雷达图",
-            geometry=RadarGeometry(size=300, radius=92),
             font_family='"GACommon", "GAFull"',
         ),
         generated_on=f"{timezone.localdate():%Y年%m月%d日}",

@@ -85,7 +85,7 @@ def profile(request, employee_no: str | None = None):
     before = profile_for(worker, earlier)
     compare = [s.score for s in before.primaries] if before.overall.score is not None else None
     radar = charts.radar_svg(
-        [s.name for s in current.primaries],
+        [charts.axis_label(s.name) for s in current.primaries],
         [s.score for s in current.primaries],
         compare=compare,
         title=f"{worker.name} {period.label}能力雷达图",

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.charts import RadarGeometry, radar_svg, radar_vertices, trend_points, trend_svg
+from assessments.charts import RadarGeometry, axis_label, radar_svg, radar_vertices, trend_points, trend_svg
 
 LABELS = ["政策理解能力", "沟通协调能力", "问题处置能力", "信息管理能力", "心理调适能力"]
 
@@ -21,20 +21,20 @@ def test_a_score_of_100_lands_on_the_outer_ring():
     outer = _ring_points(svg, -1)  # rings are drawn 20, 40, 60, 80, 100
     vertices = radar_vertices([Decimal(100)] * 5)
     assert vertices == outer
-    # Default geometry: centre (160, 160), radius 100; axis 0 points up, axis 1 is 72° clockwise:
-    # (160 + 100·cos(−18°), 160 + 100·sin(−18°)) = (255.11, 129.1).
-    assert vertices[0] == (160.0, 60.0)
+    # Default geometry: centre (170, 170), radius 100; axis 0 points up, axis 1 is 72° clockwise:
+    # (170 + 100·cos(−18°), 170 + 100·sin(−18°)) = (265.11, 139.1).
+    assert vertices[0] == (170.0, 70.0)
     assert vertices[1] == (
-        round(160 + 100 * math.cos(math.radians(-18)), 2),
-        round(160 - 100 * math.sin(math.radians(18)), 2),
+        round(170 + 100 * math.cos(math.radians(-18)), 2),
+        round(170 - 100 * math.sin(math.radians(18)), 2),
     )
-    assert vertices[1] == (255.11, 129.1)
+    assert vertices[1] == (265.11, 139.1)
 
 
 def test_half_score_is_halfway_and_out_of_range_is_clamped():
     g = RadarGeometry()
-    assert g.point(0, 5, Decimal(50)) == (160.0, 110.0)  # 100 × 50/100 = 50 above the centre
-    assert g.point(0, 5, 0) == (160.0, 160.0)
+    assert g.point(0, 5, Decimal(50)) == (170.0, 120.0)  # 100 × 50/100 = 50 above the centre
+    assert g.point(0, 5, 0) == (170.0, 170.0)
     assert g.point(0, 5, 130) == g.point(0, 5, 100)
 
 
@@ -50,7 +50,7 @@ def test_none_draws_no_vertex_and_a_gap_marker():
     lines = re.findall(r'<polyline class="now-line" points="([^"]+)"', svg)
     assert len(lines) == 1 and len(lines[0].split()) == 4
     # The missing axis never lands on the centre as a 0 would.
-    assert "160.0,160.0" not in lines[0]
+    assert "170.0,170.0" not in lines[0]
 
 
 def test_full_scores_fill_the_polygon_and_label_in_chinese():
@@ -74,6 +74,10 @@ def test_compare_polygon_and_bad_input():
         radar_svg(LABELS[:2], [Decimal(1)] * 2)
     with pytest.raises(ValueError):
         radar_svg(LABELS, [Decimal(1)] * 5, compare=[Decimal(1)])
+
+
+def test_axis_labels_drop_the_common_suffix():
+    assert axis_label("政策理解能力") == "政策理解" and axis_label("能力") == "能力"
 
 
 def test_labels_are_escaped():
