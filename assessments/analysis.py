@@ -3,7 +3,7 @@ headline figures), the recommendations on 能力画像 and the rows of the score
 
 The heat map never reads per-worker rows: it adds up `CompetencyUnitStat` (per org unit, the sums of
 the workers attached to it directly) over each row unit's subtree with one grouped query, so a city
-of 100,000 workers costs the same few queries as a street (docs/rules.md, 能力分析).
+of 100,000 workers costs the same few queries as a street (docs/rules.md, 第 12 节).
 """
 
 from __future__ import annotations
@@ -306,7 +306,7 @@ def headline_figures(viewer, unit: OrgUnit | None, period: Period) -> list[Headl
     """Per quarter of the period (a year: its four quarters; a quarter: the four ending with it):
     政策知晓率 = quiz answers on 1.x questions that scored full marks ÷ graded answers on 1.x questions;
     应急处置正确率 = completed runs of drills tagged 3.2 that passed ÷ completed runs of those drills
-    (docs/rules.md, 能力分析). Counted over the workers of `unit` the viewer may see."""
+    (docs/rules.md, 第 12 节). Counted over the workers of `unit` the viewer may see."""
     from casebank.drills import DRILL_PASS_PERCENT
     from casebank.models import DrillAttempt, DrillAttemptState
 

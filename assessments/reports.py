@@ -2,7 +2,7 @@
 
 The page holds the same SVG radar as 能力画像, the overall and primary scores, and each of the 18
 indicators with its score, level and, in brief, how it was computed: the sources counted with their
-values and the re-normalised weights used (docs/rules.md, 能力评分). WeasyPrint lays it out with the
+values and the re-normalised weights used (docs/rules.md, 7.1 能力评分). WeasyPrint lays it out with the
 certificates' fonts (the pre-subset Noto CJK, then the full font); the PDF is built in memory and
 sent by a view that checks who is asking, or written into an export job's private file.
 """

@@ -1,6 +1,6 @@
 """Competency pages: 能力画像 (a worker's profile and why each indicator has its score), 能力分析
 (the manager's heat map, training needs and headline figures), the score export and the annual
-assessment report PDF (docs/rules.md, 能力评分 and 能力分析); and the staff page that recomputes the
+assessment report PDF (docs/rules.md, 7.1 能力评分 and 第 12 节); and the staff page that recomputes the
 stored scores of a period (the same service as `manage.py recompute_competency`)."""
 
 from __future__ import annotations
