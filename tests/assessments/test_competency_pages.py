@@ -65,6 +65,7 @@ def test_quarter_trend_shows_each_quarter(client, scored):
     row = next(r for r in response.context["rows"] if r["score"].code == "2.1")
     assert row["trend"] == [None, Decimal("95.00"), None, None]
     assert "近四个季度趋势" in row["trend_svg"]
+    assert "趋势为2026年第1季度至2026年第4季度" in response.content.decode()
 
 
 def test_a_quarter_counts_only_its_evidence(client, scored):
