@@ -131,7 +131,7 @@ def _source_ctes(workers: int, one_indicator: bool) -> str:
     double = "DOUBLE PRECISION"
     decay_weight = "CASE WHEN k = 1 THEN POWER(1 - decay, n - 1) ELSE decay * POWER(1 - decay, n - k) END"
     method_value = (
-        f"(CASE method WHEN %s THEN SUM(x * {decay_weight}) WHEN %s THEN MAX(CASE WHEN k = n THEN x END)"
+        f"(CASE MAX(method) WHEN %s THEN SUM(x * {decay_weight}) WHEN %s THEN MAX(CASE WHEN k = n THEN x END)"
         " WHEN %s THEN AVG(x) ELSE MAX(x) END)"
     )
     indicator_filter = " AND plan.code = %s" if one_indicator else ""
@@ -154,10 +154,12 @@ ranked AS (
     WHERE {e.occurred_on} >= %s AND {e.occurred_on} <= %s{_in_list(e.worker, workers)}{indicator_filter}
 ),
 sources AS (
-    SELECT worker_id, code, primary_code, source, weight, min_count, COUNT(*) AS rows_n,
-           {_round(f"{method_value} * 100")} AS value_c
+    -- grouped by the window's partition only (the plan's columns are the same on every row of a
+    -- group, hence MAX), so PostgreSQL aggregates the window's sorted output without sorting again
+    SELECT worker_id, code, source, MAX(primary_code) AS primary_code, MAX(weight) AS weight,
+           MAX(min_count) AS min_count, COUNT(*) AS rows_n, {_round(f"{method_value} * 100")} AS value_c
     FROM ranked
-    GROUP BY worker_id, code, primary_code, source, weight, min_count, method, decay
+    GROUP BY worker_id, code, source
 )"""
 
 
@@ -182,8 +184,9 @@ counted AS (
     SELECT * FROM sources WHERE rows_n >= min_count
 ),
 indicators AS (
-    SELECT worker_id, code, primary_code, SUM(rows_n) AS n, {_round("SUM(weight * value_c) / SUM(weight)")} AS score_c
-    FROM counted GROUP BY worker_id, code, primary_code
+    SELECT worker_id, code, MAX(primary_code) AS primary_code, SUM(rows_n) AS n,
+           {_round("SUM(weight * value_c) / SUM(weight)")} AS score_c
+    FROM counted GROUP BY worker_id, code
 ),
 primaries AS (
     SELECT worker_id, primary_code AS code, SUM(n) AS n, {_round("AVG(score_c)")} AS score_c
@@ -290,6 +293,9 @@ def competency_recompute(
         if ids == []:
             return 0
         _lock(ids)
+        if connection.vendor == "postgresql" and ids is None:
+            # A city's sorts fit in memory instead of spilling to disk (this transaction only).
+            sql.execute("SET LOCAL work_mem = '256MB'")
         for period in periods:
             for chunk in [None] if ids is None else _chunks(ids):
                 workers = chunk or []
