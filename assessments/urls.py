@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import observations, surveys
+from assessments.views import competency, observations, surveys
 from assessments.views import quizzes as views
 
 app_name = "assessments"
@@ -25,4 +25,14 @@ urlpatterns = [
     path("competency/survey/review/<int:pk>/", surveys.survey_review_decide, name="survey_review_decide"),
     path("s/<str:token>/", surveys.survey_form, name="survey_form"),
     path("s/<str:token>/thanks/", surveys.survey_thanks, name="survey_thanks"),
+    # 能力画像 and 能力分析 (the fixed names come before the 工号 routes)
+    path("competency/", competency.profile, name="competency_me"),
+    path("competency/recompute/", competency.recompute, name="competency_recompute"),
+    path("competency/analysis/", competency.analysis_page, name="competency_analysis"),
+    path("competency/analysis/assign/", competency.analysis_assign, name="competency_assign"),
+    path("competency/analysis/export/", competency.scores_export, name="competency_export"),
+    path("competency/analysis/reports/", competency.reports_export, name="competency_reports"),
+    path("competency/<str:employee_no>/", competency.profile, name="competency_worker"),
+    path("competency/<str:employee_no>/report-<int:year>.pdf", competency.report_pdf, name="competency_report"),
+    path("competency/<str:employee_no>/<str:period>/<str:code>/", competency.indicator, name="competency_indicator"),
 ]
