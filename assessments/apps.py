@@ -9,10 +9,13 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import exports
+        from assessments.views import self_metrics
         from assessments.views.quizzes import home_section
         from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
+        register_home_section("trainee", self_metrics.trainee_home_section)
+        register_home_section("hr", self_metrics.hr_home_section)
         exports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once they exist. Django creates an app's permissions in
@@ -21,7 +24,15 @@ class AssessmentsConfig(AppConfig):
         post_migrate.connect(_ensure_competency_defaults, sender=self)
 
 
-TRAINER_MODELS = ("question", "quiz", "quizquestion", "quizdrawrule", "competencymodel", "indicator")
+TRAINER_MODELS = (
+    "question",
+    "quiz",
+    "quizquestion",
+    "quizdrawrule",
+    "competencymodel",
+    "indicator",
+    "competencysettings",
+)
 
 
 def _grant_trainer_permissions(**kwargs):

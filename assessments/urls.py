@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments.views import quizzes as views
+from assessments.views import self_metrics
 
 app_name = "assessments"
 
@@ -14,4 +15,13 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_page, name="attempt"),
     path("marking/", views.marking_queue, name="marking_queue"),
     path("marking/<int:answer_id>/", views.mark_answer, name="mark_answer"),
+    path("competency/self-assessment/", self_metrics.self_assessment, name="self_assessment"),
+    path("competency/self-assessment/<int:pk>/", self_metrics.self_assessment_result, name="self_assessment_result"),
+    path("competency/self-assessment/workers/", self_metrics.self_assessment_lookup, name="self_assessment_lookup"),
+    path(
+        "competency/self-assessment/workers/<str:employee_no>/",
+        self_metrics.self_assessment_answers,
+        name="self_assessment_answers",
+    ),
+    path("competency/metrics/import/", self_metrics.metrics_import, name="metrics_import"),
 ]

@@ -4,7 +4,9 @@
 - `bank`: versioned questions, `import_questions`, bank exports;
 - `attempts`: start, autosave, submit, automatic grading, overdue attempts;
 - `marking`: 简答 marked by hand;
-- `results`: a quiz's results file.
+- `results`: a quiz's results file;
+- `self_assessment`: the 压力与倦怠自评 questionnaire and its 自评 evidence;
+- `metrics`: 业务指标 imported from the grid platform.
 """
 
 from assessments.scoring import AnswerShapeError
@@ -34,14 +36,22 @@ from assessments.services.competency import (
     evidence_record_many,
 )
 from assessments.services.marking import MarkingRefused, answer_mark
+from assessments.services.metrics import MetricImportSummary, metric_records_write, metrics_import
 from assessments.services.results import quiz_results_export
+from assessments.services.self_assessment import (
+    SelfAssessmentRefused,
+    self_assessment_score,
+    self_assessment_submit,
+)
 
 __all__ = [
     "AnswerShapeError",
     "AttemptClosed",
     "AttemptRefused",
     "MarkingRefused",
+    "MetricImportSummary",
     "QuestionImportSummary",
+    "SelfAssessmentRefused",
     "answer_autosave",
     "answer_flag",
     "answer_mark",
@@ -53,11 +63,15 @@ __all__ = [
     "competency_model_new_version",
     "evidence_record",
     "evidence_record_many",
+    "metric_records_write",
+    "metrics_import",
     "question_save",
     "question_version_current",
     "questions_import",
     "questions_validate",
     "quiz_export_bank",
     "quiz_results_export",
+    "self_assessment_score",
+    "self_assessment_submit",
     "shown_options",
 ]
