@@ -52,7 +52,7 @@ def self_assessment(request):
     if worker is None:
         return render(request, "assessments/competency/self_assessment.html", {"no_worker": True})
     this_month = selectors.self_assessments_of(worker).filter(month=timezone.localdate().replace(day=1)).first()
-    form = SelfAssessmentForm(request.POST or None)
+    form = SelfAssessmentForm(request.POST) if request.method == "POST" else SelfAssessmentForm()
     if request.method == "POST" and this_month is None and form.is_valid():
         try:
             record = services.self_assessment_submit(worker=worker, answers=form.answers())
@@ -133,7 +133,7 @@ def self_assessment_answers(request, employee_no: str):
 def metrics_import(request):
     if not selectors.may_import_metrics(request.user):
         raise Http404("页面不存在")
-    form = MetricImportForm(request.POST or None, request.FILES or None)
+    form = MetricImportForm(request.POST, request.FILES) if request.method == "POST" else MetricImportForm()
     summary = rejected = None
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]

@@ -172,3 +172,10 @@ def test_user_without_worker_profile_gets_a_message(client, django_user_model):
     client.force_login(user)
     response = client.get("/competency/self-assessment/")
     assert response.status_code == 200 and "没有人员档案" in response.content.decode()
+
+
+def test_an_empty_post_names_every_item(client, people):
+    client.force_login(people["worker"].user)
+    html = client.post("/competency/self-assessment/", {}).content.decode()
+    assert "第1题：请选择一项" in html and "第12题：请选择一项" in html
+    assert not SelfAssessment.objects.exists()
