@@ -10,12 +10,15 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from assessments import exports
         from assessments.views import self_metrics
+        from assessments.views.competency import staff_section
         from assessments.views.quizzes import home_section
         from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
         register_home_section("trainee", self_metrics.trainee_home_section)
         register_home_section("hr", self_metrics.hr_home_section)
+        register_home_section("trainee", staff_section)
+        register_home_section("hr", staff_section)
         exports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once they exist. Django creates an app's permissions in

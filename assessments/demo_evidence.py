@@ -49,7 +49,12 @@ from assessments.models import (
 from assessments.periods import Period, year_and_quarters
 from assessments.scoring import quantize, score_response
 from assessments.self_assessment import ITEMS
-from assessments.services import evidence_record_many, metric_records_write, self_assessment_score
+from assessments.services import (
+    competency_recompute,
+    evidence_record_many,
+    metric_records_write,
+    self_assessment_score,
+)
 from lms import roles
 from lms.models import Worker
 
@@ -535,9 +540,10 @@ def load(stdout) -> None:
 
 
 def competency_scores_recompute_demo(*, years: list[int], stdout) -> None:
-    """CALL SITE for the scores engine (branch i11-engine): recompute both years and their quarters
-    once the evidence is in. Until the engine is merged there is nothing to call."""
-    stdout.write(
-        "能力得分：评分引擎（competency_recompute）尚未合并，未重算 "
-        + "、".join(p.code for y in years for p in year_and_quarters(y))
-    )
+    """Recompute every worker's scores for both years and their quarters once the evidence is in
+    (docs/rules.md 7.1): the profiles and heat maps read stored scores."""
+    periods = [period for year in years for period in year_and_quarters(year)]
+    started = time.perf_counter()
+    rows = competency_recompute(periods=periods)
+    labels = "、".join(period.code for period in periods)
+    stdout.write(f"能力得分：重新计算 {labels}，写入 {rows} 条得分；用时 {time.perf_counter() - started:.1f} 秒")

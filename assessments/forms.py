@@ -53,3 +53,26 @@ class MetricImportForm(forms.Form):
         if uploaded.size > self.MAX_BYTES:
             raise forms.ValidationError("文件超过 10 MB，请分批导入")
         return uploaded
+
+
+class RecomputeForm(forms.Form):
+    """The period to recompute: empty → this year and this quarter; 2026 → the year and its four
+    quarters; 2026-Q2 → that quarter (assessments.services.scores.recompute_periods)."""
+
+    period = forms.CharField(
+        label="期间",
+        required=False,
+        max_length=7,
+        help_text="留空为今年和本季度；填年份（如 2026）为该年及其四个季度；填季度（如 2026-Q2）只算该季度。",
+    )
+
+    def clean_period(self):
+        from assessments.periods import PeriodError, parse_period
+
+        text = self.cleaned_data["period"].strip()
+        if text:
+            try:
+                parse_period(text)
+            except PeriodError as wrong:
+                raise forms.ValidationError(str(wrong)) from None
+        return text or None

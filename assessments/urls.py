@@ -1,7 +1,7 @@
 from django.urls import path
 
+from assessments.views import competency, self_metrics
 from assessments.views import quizzes as views
-from assessments.views import self_metrics
 
 app_name = "assessments"
 
@@ -24,4 +24,5 @@ urlpatterns = [
         name="self_assessment_answers",
     ),
     path("competency/metrics/import/", self_metrics.metrics_import, name="metrics_import"),
+    path("competency/recompute/", competency.recompute, name="competency_recompute"),
 ]

@@ -1,6 +1,7 @@
 """State changes of assessments, one module per sub-domain:
 
 - `competency`: evidence rows and competency model versions;
+- `scores`: stored competency scores recomputed from the evidence, per period;
 - `bank`: versioned questions, `import_questions`, bank exports;
 - `attempts`: start, autosave, submit, automatic grading, overdue attempts;
 - `marking`: 简答 marked by hand;
@@ -38,6 +39,13 @@ from assessments.services.competency import (
 from assessments.services.marking import MarkingRefused, answer_mark
 from assessments.services.metrics import MetricImportSummary, metric_records_write, metrics_import
 from assessments.services.results import quiz_results_export
+from assessments.services.scores import (
+    RecomputeSummary,
+    competency_recompute,
+    competency_recompute_period,
+    competency_recompute_stale,
+    period_plan_ensure,
+)
 from assessments.services.self_assessment import (
     SelfAssessmentRefused,
     self_assessment_score,
@@ -52,6 +60,7 @@ __all__ = [
     "MetricImportSummary",
     "QuestionImportSummary",
     "SelfAssessmentRefused",
+    "RecomputeSummary",
     "answer_autosave",
     "answer_flag",
     "answer_mark",
@@ -61,10 +70,14 @@ __all__ = [
     "attempts_close_overdue",
     "competency_defaults_ensure",
     "competency_model_new_version",
+    "competency_recompute",
+    "competency_recompute_period",
+    "competency_recompute_stale",
     "evidence_record",
     "evidence_record_many",
     "metric_records_write",
     "metrics_import",
+    "period_plan_ensure",
     "question_save",
     "question_version_current",
     "questions_import",
