@@ -9,7 +9,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import exports
-        from assessments.views import self_metrics
+        from assessments.views import self_metrics, surveys
         from assessments.views.competency import staff_section
         from assessments.views.quizzes import home_section
         from lms.hooks import register_home_section
@@ -19,6 +19,8 @@ class AssessmentsConfig(AppConfig):
         register_home_section("hr", self_metrics.hr_home_section)
         register_home_section("trainee", staff_section)
         register_home_section("hr", staff_section)
+        register_home_section("trainee", surveys.trainee_home_section)
+        register_home_section("manager", surveys.manager_home_section)
         exports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once they exist. Django creates an app's permissions in

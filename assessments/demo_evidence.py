@@ -55,6 +55,7 @@ from assessments.services import (
     metric_records_write,
     self_assessment_score,
 )
+from assessments.survey import NO, SURVEY_ITEMS, YES, item_score
 from lms import roles
 from lms.models import Worker
 
@@ -72,9 +73,6 @@ def _codes_for(source: str) -> list[str]:
 TEST_CODES = _codes_for("测试")
 OBSERVATION_CODES = _codes_for("观察")
 METRIC_CODES = _codes_for("业务指标")
-# The resident survey asks about these (stars), plus one yes/no question on 1.4 政策宣传实效.
-SURVEY_STAR_CODES = ["1.2", "2.1", "3.3", "5.2"]
-SURVEY_YES_NO_CODE = "1.4"
 ALL_CODES = list(DEFAULT_PLAN)
 
 OBSERVATION_COMMENTS = {
@@ -416,10 +414,14 @@ def surveys(ctx: Context) -> None:
                 day = _day_in(rng, low, high)
                 if day is None:
                     continue
-                answers = {
-                    code: int(_clip(round(ctx.noisy(worker, code, day, 12) / 20), 1, 5)) for code in SURVEY_STAR_CODES
-                }
-                answers[SURVEY_YES_NO_CODE] = rng.random() < ability.at(SURVEY_YES_NO_CODE, day) / 100
+                answers = {}
+                for item in SURVEY_ITEMS:  # stars follow the ability; 是 as often as the ability is high
+                    if item.kind == "yesno":
+                        yes = rng.random() < ability.at(item.indicator_code, day) / 100
+                        answers[item.key] = YES if yes else NO
+                    else:
+                        stars = round(ctx.noisy(worker, item.indicator_code, day, 12) / 20)
+                        answers[item.key] = int(_clip(stars, 1, 5))
                 key = f"demo:{worker.pk}:{month:%Y-%m}:{n}"
                 responses.append(
                     SurveyResponse(
@@ -437,10 +439,9 @@ def surveys(ctx: Context) -> None:
     per_worker = defaultdict(list)
     for response in responses:
         day = timezone.localdate(response.submitted_at)
-        items = per_worker[response.worker]
-        for code in SURVEY_STAR_CODES:
-            items.append((code, response.answers[code] * 20, day, response))
-        items.append((SURVEY_YES_NO_CODE, 100 if response.answers[SURVEY_YES_NO_CODE] else 0, day, response))
+        per_worker[response.worker] += [
+            (item.indicator_code, item_score(item, response.answers[item.key]), day, response) for item in SURVEY_ITEMS
+        ]
     ctx.counts["群众评价"] = len(responses)
     ctx.counts["群众评价证据"] = _record_evidence(EvidenceSource.SURVEY, per_worker)
 

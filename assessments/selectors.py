@@ -17,15 +17,18 @@ from assessments.models import (
     Evidence,
     GradingMethod,
     Indicator,
+    Observation,
     QuestionType,
     QuestionVersion,
     Quiz,
     ReviewWhen,
+    SurveyResponse,
+    SurveyStatus,
     level_for,
 )
 from assessments.scoring import quantize
 from lms import roles, sql
-from lms.access import scope_queryset, worker_of
+from lms.access import org_scope_q, scope_queryset, worker_of
 from lms.models import Worker
 
 # --- competency model -----------------------------------------------------------------------------
@@ -37,6 +40,66 @@ def active_indicators() -> QuerySet[Indicator]:
 
 def indicator_codes() -> set[str]:
     return set(active_indicators().values_list("code", flat=True))
+
+
+# --- observations and the resident survey (docs/rules.md, "群众评价与观察评价") ----------------------
+
+
+def observation_for(user, pk: int) -> Observation | None:
+    """An observation its rater, or anyone who may see the rated worker (the worker included), may open."""
+    qs = Observation.objects.select_related("worker__org_unit", "rater").filter(pk=pk)
+    if user is None or not user.is_authenticated:
+        return None
+    return (qs.filter(rater=user) | scope_queryset(user, qs)).first()
+
+
+def survey_card_worker(user, employee_no: str) -> Worker | None:
+    """The worker whose survey card `user` may open: themself, or a worker of their org subtree
+    (培训管理员, 人事, 管理者; a mentor's wider scope does not reach cards). None → 404."""
+    qs = Worker.objects.select_related("org_unit").filter(employee_no=employee_no)
+    own = worker_of(user)
+    if own is not None and own.employee_no == employee_no:
+        return qs.first()
+    return qs.filter(org_scope_q(user, "org_unit__")).first()
+
+
+SURVEY_COUNTED = (SurveyStatus.COUNTED, SurveyStatus.RELEASED)
+
+
+def survey_month_stats(worker, month: dt.date) -> dict:
+    """A worker's counted answers in one calendar month: how many, and per item the mean stars
+    (two decimals) or, for the yes/no item, the share answering 是 in % (two decimals)."""
+    from assessments.survey import SURVEY_ITEMS, YES
+
+    rows = list(
+        SurveyResponse.objects.filter(worker=worker, month=month.replace(day=1), status__in=SURVEY_COUNTED).values_list(
+            "answers", flat=True
+        )
+    )
+    items = []
+    for item in SURVEY_ITEMS:
+        values = [answers.get(item.key) for answers in rows if answers.get(item.key) is not None]
+        if not values:
+            value = None
+        elif item.kind == "yesno":
+            value = quantize(Decimal(sum(1 for v in values if v == YES) * 100) / len(values))
+        else:
+            value = quantize(Decimal(sum(int(v) for v in values)) / len(values))
+        items.append({"item": item, "value": value})
+    held = SurveyResponse.objects.filter(worker=worker, month=month.replace(day=1), status=SurveyStatus.HELD).count()
+    return {"count": len(rows), "items": items, "held": held}
+
+
+def held_survey_responses(user, *, worker=None) -> QuerySet[SurveyResponse]:
+    """待审核 answers of the workers in the user's org subtree (never the user's own), oldest first."""
+    qs = SurveyResponse.objects.filter(status=SurveyStatus.HELD).select_related("worker__org_unit")
+    qs = qs.filter(org_scope_q(user, "worker__org_unit__"))
+    own = worker_of(user)
+    if own is not None:
+        qs = qs.exclude(worker=own)
+    if worker is not None:
+        qs = qs.filter(worker=worker)
+    return qs.order_by("submitted_at", "id")
 
 
 def worker_indicator_summary(worker) -> list[dict]:

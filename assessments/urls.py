@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import competency, self_metrics
+from assessments.views import competency, observations, self_metrics, surveys
 from assessments.views import quizzes as views
 
 app_name = "assessments"
@@ -25,4 +25,14 @@ urlpatterns = [
     ),
     path("competency/metrics/import/", self_metrics.metrics_import, name="metrics_import"),
     path("competency/recompute/", competency.recompute, name="competency_recompute"),
+    # observation ratings (观察) and the resident survey (群众评价); /s/<token>/ is public
+    path("competency/observe/<str:employee_no>/", observations.observation_new, name="observation_new"),
+    path("competency/observations/<int:pk>/", observations.observation_detail, name="observation"),
+    path("competency/survey/card/", surveys.my_survey_card, name="my_survey_card"),
+    path("competency/survey/card/<str:employee_no>/", surveys.survey_card, name="survey_card"),
+    path("competency/survey/card/<str:employee_no>/card.pdf", surveys.survey_card_pdf, name="survey_card_pdf"),
+    path("competency/survey/review/", surveys.survey_review, name="survey_review"),
+    path("competency/survey/review/<int:pk>/", surveys.survey_review_decide, name="survey_review_decide"),
+    path("s/<str:token>/", surveys.survey_form, name="survey_form"),
+    path("s/<str:token>/thanks/", surveys.survey_thanks, name="survey_thanks"),
 ]

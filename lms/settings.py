@@ -190,6 +190,9 @@ COURSES_ONBOARDING_HOURS = int(os.environ.get("COURSES_ONBOARDING_HOURS", 40))
 COURSES_ANNUAL_HOURS = int(os.environ.get("COURSES_ANNUAL_HOURS", 40))
 COURSES_ONBOARDING_RECENT_DAYS = 31
 
+# Resident survey (群众评价): a printed survey link is accepted for this many days after it was made.
+SURVEY_LINK_MAX_AGE_DAYS = int(os.environ.get("SURVEY_LINK_MAX_AGE_DAYS", 400))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "网格学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -177,6 +177,9 @@ def worker_detail(request, employee_no: str):
             "row": _worker_row(worker),
             "revealed": revealed,
             "may_reveal": may_view_unmasked(request.user, worker),
+            # Links to the competency pages of someone else (assessments: 观察评价, 群众评价二维码).
+            "is_other": worker.user_id != request.user.pk,
+            "is_subtree_staff": request.user.is_superuser or roles.has_role(request.user, *roles.SUBTREE_ROLES),
         },
     )
 

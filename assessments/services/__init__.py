@@ -7,7 +7,9 @@
 - `marking`: 简答 marked by hand;
 - `results`: a quiz's results file;
 - `self_assessment`: the 压力与倦怠自评 questionnaire and its 自评 evidence;
-- `metrics`: 业务指标 imported from the grid platform.
+- `metrics`: 业务指标 imported from the grid platform;
+- `observations`: mentors' and supervisors' star ratings (观察);
+- `surveys`: the resident survey (群众评价) and the review of held answers.
 """
 
 from assessments.scoring import AnswerShapeError
@@ -38,6 +40,7 @@ from assessments.services.competency import (
 )
 from assessments.services.marking import MarkingRefused, answer_mark
 from assessments.services.metrics import MetricImportSummary, metric_records_write, metrics_import
+from assessments.services.observations import ObservationRefused, observation_record
 from assessments.services.results import quiz_results_export
 from assessments.services.scores import (
     RecomputeSummary,
@@ -51,6 +54,13 @@ from assessments.services.self_assessment import (
     self_assessment_score,
     self_assessment_submit,
 )
+from assessments.services.surveys import (
+    SurveyInvalid,
+    SurveyReviewRefused,
+    survey_response_reject,
+    survey_response_release,
+    survey_submit,
+)
 
 __all__ = [
     "AnswerShapeError",
@@ -61,6 +71,9 @@ __all__ = [
     "QuestionImportSummary",
     "SelfAssessmentRefused",
     "RecomputeSummary",
+    "ObservationRefused",
+    "SurveyInvalid",
+    "SurveyReviewRefused",
     "answer_autosave",
     "answer_flag",
     "answer_mark",
@@ -78,6 +91,7 @@ __all__ = [
     "metric_records_write",
     "metrics_import",
     "period_plan_ensure",
+    "observation_record",
     "question_save",
     "question_version_current",
     "questions_import",
@@ -87,4 +101,7 @@ __all__ = [
     "self_assessment_score",
     "self_assessment_submit",
     "shown_options",
+    "survey_response_reject",
+    "survey_response_release",
+    "survey_submit",
 ]

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from assessments import demo as assessments_demo
 from assessments import demo_evidence
-from assessments.models import Evidence, MetricRecord, SelfAssessment, SurveyResponse
+from assessments.models import (
+    CompetencyScore,
+    CompetencyStale,
+    Evidence,
+    MetricRecord,
+    SelfAssessment,
+    SurveyResponse,
+)
 from assessments.periods import periods_of
 from assessments.services import self_assessment_score
 from casebank import demo as casebank_demo
@@ -71,6 +78,12 @@ def test_two_years_of_evidence_loaded_once(world):
             result.scores["5.2"],
             result.band,
         )
+    # both years and their quarters are recomputed: a worker with two years of evidence has an overall score
+    assert "能力得分：重新计算" in out.getvalue()
+    first_year = timezone.localdate().year - 1
+    for period in (str(first_year), f"{first_year}-Q3"):
+        assert CompetencyScore.objects.filter(worker=world["wg0010"], period=period, kind="overall").exists()
+    assert not CompetencyStale.objects.exists()
     counts = (Evidence.objects.count(), MetricRecord.objects.count(), SurveyResponse.objects.count())
     again = io.StringIO()
     demo_evidence.load(again)
