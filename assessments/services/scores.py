@@ -306,6 +306,11 @@ def competency_recompute(
                 tail = [value for kind in kinds for value in (period.code, kind, now)]
                 written += sql.execute(_insert_scores_sql(len(workers)), _source_params(period, workers) + tail)
             _unit_stats_refresh(period, ids)
+        if ids is None:
+            # Buys: the incremental recompute's unit statistics (bench: one worker after a city-wide
+            # recompute, ~1.1 s → ~50 ms): fresh statistics let the planner reach a unit's scores
+            # through its workers instead of scanning the period's two million rows.
+            sql.execute(f"ANALYZE {sql.table(CompetencyScore)}")
     return written
 
 
