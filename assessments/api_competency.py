@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from assessments.periods import Period, PeriodError, parse_period
 from assessments.profiles import Score, profile_for, visible_worker
@@ -20,6 +20,11 @@ router = Router(tags=["能力评分"])
 
 def _text(score: Decimal | None) -> str | None:
     return None if score is None else f"{score:.2f}"
+
+
+class ProfileIn(Schema):
+    worker: Text = Field("", description="工号；省略为本人")
+    period: Text = Field("", description="年份（2026）或季度（2026-Q2）；省略为今年")
 
 
 class OverallOut(Schema):
@@ -58,8 +63,9 @@ def _line(score: Score) -> dict:
         "看不到的人员返回 404，期间格式不对返回 400。"
     ),
 )
-def competency_profile(request, worker: Text | None = None, period: Text | None = None):
-    if period is None or not period.strip():
+def competency_profile(request, params: Query[ProfileIn]):
+    worker, period = params.worker.strip() or None, params.period
+    if not period.strip():
         chosen = Period(timezone.localdate().year)
     else:
         try:
