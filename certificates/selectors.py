@@ -23,6 +23,7 @@ from lms.access import (
     worker_scope_q,
 )
 from lms.models import Worker
+from lms.months import parse_month  # noqa: F401  (re-exported for the commands, pages and exports)
 
 from .models import (
     STATUS_LABELS,
@@ -42,15 +43,6 @@ CENT = Decimal("0.01")
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     first = month.replace(day=1)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def parse_month(text: str) -> dt.date:
-    """`2026-05` → date(2026, 5, 1); ValueError otherwise."""
-    try:
-        year, month = text.strip().split("-")
-        return dt.date(int(year), int(month), 1)
-    except (ValueError, AttributeError):
-        raise ValueError(f"月份“{text}”格式应为 YYYY-MM，例如 2026-05") from None
 
 
 def rates_for_month(month: dt.date) -> dict[int, Decimal]:

@@ -113,7 +113,10 @@ def session_confirm(request, session_id: RowId):
     description="本人可见的每个与该月有交集的帮带期一行：导师看自己带教的，徒弟看自己的，培训管理员、管理者和人事看辖区内的。",
 )
 def compliance(request, query: Query[ComplianceQuery]):
-    month = selectors.parse_month(query.month) if query.month else timezone.localdate().replace(day=1)
+    try:
+        month = selectors.parse_month(query.month) if query.month else timezone.localdate().replace(day=1)
+    except ValueError as exc:  # the pattern admits 0000-01; the year's range is the parser's
+        raise ApiError(422, str(exc)) from None
     rows = selectors.compliance_rows(selectors.terms_visible(request.user), month)
     return [
         ComplianceOut(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from lms import roles
 from lms.access import org_scope_q, sees_everything, worker_of
 from lms.models import OrgLevel, Worker
+from lms.months import parse_month  # noqa: F401  (re-exported: pages and the API read months through selectors)
 
 from .models import GuidanceSession, MentorshipTerm, SessionStatus, SessionType, TermStatus
 
@@ -32,17 +33,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def month_bounds(first: dt.date) -> tuple[dt.date, dt.date]:
     first = first.replace(day=1)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def parse_month(text: str) -> dt.date:
-    """`2026-05` → date(2026, 5, 1); ValueError with a Chinese message otherwise."""
-    try:
-        year, month = (text or "").strip().split("-")
-        if len(year) != 4 or not 1 <= len(month) <= 2:
-            raise ValueError
-        return dt.date(int(year), int(month), 1)
-    except (ValueError, TypeError):
-        raise ValueError(f"月份“{text}”格式应为 YYYY-MM，例如 2026-05") from None
 
 
 def term_length_error(start: dt.date, planned_end: dt.date) -> str | None:

@@ -69,6 +69,11 @@ def test_api_month_is_validated(client, board):
         response = client.get(API, {"month": junk})
         assert response.status_code == 422 and response.json()["code"] == "validation_error", junk
         assert "month" in response.json()["detail"]
+    # well-formed but outside the platform's years: the parser's range, in Chinese
+    for junk in ("0000-01", "1999-12", "2101-01"):
+        response = client.get(API, {"month": junk})
+        assert response.status_code == 422 and response.json()["code"] == "validation_error", junk
+        assert "2000–2100" in response.json()["detail"]
 
 
 def test_confirming_flips_the_row(client, board):
