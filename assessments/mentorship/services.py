@@ -466,7 +466,7 @@ def signoff_propose(*, user, term: MentorshipTerm, assessment: str) -> SignOff:
     with transaction.atomic():
         term = MentorshipTerm.objects.select_for_update().select_related("mentee", "mentor").get(pk=term.pk)
         if term.status != TermStatus.ACTIVE:
-            raise MentorshipError(f"该帮带期已{term.status}，不能再申请出师")
+            raise MentorshipError(f"该帮带期{term.status}，不能再申请出师")
         if term.start > timezone.localdate():
             raise MentorshipError("帮带期尚未开始，不能申请出师")
         if term.signoffs.filter(status=SignOffStatus.PENDING).exists():
@@ -516,11 +516,11 @@ def signoff_decide(*, user, signoff: SignOff, approve: bool, reason: str = "") -
             .get(pk=signoff.term_id)
         )
         if signoff.status != SignOffStatus.PENDING:
-            raise MentorshipError(f"该出师申请已{signoff.status}")
+            raise MentorshipError(f"该出师申请{signoff.status}")
         signoff.decided_by, signoff.decided_at = user, timezone.now()
         if approve:
             if term.status != TermStatus.ACTIVE:
-                raise MentorshipError(f"该帮带期已{term.status}")
+                raise MentorshipError(f"该帮带期{term.status}")
             if today > term.planned_end:
                 problems = _extension_errors(term, today)
                 if problems:
