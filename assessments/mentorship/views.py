@@ -20,7 +20,7 @@ from lms.services import export_job_start
 
 from . import exports, selectors, services
 from .forms import DecisionForm, DisputeForm, FeedbackForm, SessionForm, SignOffForm, TermForm
-from .models import MentorFeedback, SessionStatus, SignOff, SignOffStatus, TermStatus
+from .models import MentorFeedback, MentorshipTerm, SessionStatus, SignOff, SignOffStatus, TermStatus
 
 
 def _month_param(request):
@@ -57,7 +57,9 @@ def index(request):
             selectors.signoffs_to_decide(request.user).filter(status=SignOffStatus.PENDING).count()
         )
     if worker is not None:
-        context["feedback_summary"] = selectors.feedback_summary_for_mentor(worker)
+        context["has_mentored"] = MentorshipTerm.objects.filter(mentor=worker, start__lte=today).exists()
+        if context["has_mentored"]:
+            context["feedback_summary"] = selectors.feedback_summary_for_mentor(worker)
         context["awaiting_feedback"] = list(selectors.ended_terms_awaiting_feedback(worker))
         context["mentor_rows"] = selectors.compliance_rows(selectors.active_terms_of_mentor(worker, today), today)
         latest = {
