@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -526,7 +526,6 @@ class CohortReport:
     mentee_ratings: GroupFigure
     peer_ratings: GroupFigure
     peers: int = 0
-    rows: list = field(default_factory=list)
 
 
 def first_year(start: dt.date) -> tuple[dt.date, dt.date]:
