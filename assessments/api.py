@@ -275,3 +275,9 @@ def attempt_submit(request, attempt_id: RowId):
     if attempt is None:
         raise ApiError(404, "未找到作答记录")
     return ResultOut.of(services.attempt_submit(attempt=attempt))
+
+
+# The competency profile endpoint lives in its own module; it is mounted with this router.
+from assessments.api_competency import router as competency_router  # noqa: E402
+
+router.add_router("", competency_router)

@@ -9,14 +9,21 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import exports
+        from assessments.views import self_metrics, surveys
+        from assessments.views.competency import home_section as competency_section
+        from assessments.views.competency import staff_section
         from assessments.views.quizzes import home_section
         from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
-        from assessments.views import surveys
-
         register_home_section("trainee", surveys.trainee_home_section)
         register_home_section("manager", surveys.manager_home_section)
+        register_home_section("trainee", staff_section)
+        register_home_section("hr", staff_section)
+        for page in ("trainee", "manager", "hr"):
+            register_home_section(page, competency_section)
+        register_home_section("trainee", self_metrics.trainee_home_section)
+        register_home_section("hr", self_metrics.hr_home_section)
         exports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once they exist. Django creates an app's permissions in
@@ -25,7 +32,15 @@ class AssessmentsConfig(AppConfig):
         post_migrate.connect(_ensure_competency_defaults, sender=self)
 
 
-TRAINER_MODELS = ("question", "quiz", "quizquestion", "quizdrawrule", "competencymodel", "indicator")
+TRAINER_MODELS = (
+    "question",
+    "quiz",
+    "quizquestion",
+    "quizdrawrule",
+    "competencymodel",
+    "indicator",
+    "competencysettings",
+)
 
 
 def _grant_trainer_permissions(**kwargs):

@@ -14,3 +14,65 @@ class MarkForm(forms.Form):
         self.fields["score"].max_value = max_points
         self.fields["score"].widget.attrs.update({"max": str(max_points), "step": "0.5", "inputmode": "decimal"})
         self.fields["score"].help_text = f"满分 {plain(max_points)} 分"
+
+
+class SelfAssessmentForm(forms.Form):
+    """压力与倦怠自评: one 1–5 choice per item of assessments/self_assessment.py."""
+
+    def __init__(self, *args, **kwargs):
+        from assessments.self_assessment import ITEMS, SCALE
+
+        super().__init__(*args, **kwargs)
+        for item in ITEMS:
+            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                label=f"{item.number}. {item.text}",
+                choices=[(str(value), label) for value, label in SCALE],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": "请选择一项", "invalid_choice": "请在“从不”到“总是”中选择一项"},
+            )
+
+    def answers(self) -> dict[str, int]:
+        return {name.removeprefix("item_"): value for name, value in self.cleaned_data.items()}
+
+
+class MetricImportForm(forms.Form):
+    MAX_BYTES = 10 * 1024 * 1024
+
+    file = forms.FileField(
+        label="业务指标文件",
+        help_text="CSV（UTF-8）或 Excel（.xlsx），列：工号、指标代码、数值、日期、来源；不超过 10 MB",
+        error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        suffix = "." + uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
+        if suffix not in (".csv", ".xlsx"):
+            raise forms.ValidationError("只支持 .csv 或 .xlsx 文件")
+        if uploaded.size > self.MAX_BYTES:
+            raise forms.ValidationError("文件超过 10 MB，请分批导入")
+        return uploaded
+
+
+class RecomputeForm(forms.Form):
+    """The period to recompute: empty → this year and this quarter; 2026 → the year and its four
+    quarters; 2026-Q2 → that quarter (assessments.services.scores.recompute_periods)."""
+
+    period = forms.CharField(
+        label="期间",
+        required=False,
+        max_length=7,
+        help_text="留空为今年和本季度；填年份（如 2026）为该年及其四个季度；填季度（如 2026-Q2）只算该季度。",
+    )
+
+    def clean_period(self):
+        from assessments.periods import PeriodError, parse_period
+
+        text = self.cleaned_data["period"].strip()
+        if text:
+            try:
+                parse_period(text)
+            except PeriodError as wrong:
+                raise forms.ValidationError(str(wrong)) from None
+        return text or None

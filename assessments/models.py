@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from lms.models import OrgUnit, Worker
 
@@ -385,6 +386,26 @@ class SelfAssessment(models.Model):
         verbose_name_plural = _("压力与倦怠自评")
         ordering = ["-taken_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["worker", "month"], name="self_assessment_once_a_month")]
+
+
+SUPPORT_TEXT_DEFAULT = (
+    "近期压力可能有点大，别一个人扛着。网格中心心理服务室每周二、周四 14:00–17:00 开放，可以当面聊聊，"
+    "也可以先联系所在街道的导师或工会。需要时随时可以请假调整，照顾好自己同样是工作的一部分。"
+)
+
+
+@register_setting(icon="help")
+class CompetencySettings(BaseSiteSetting):
+    """Site settings of the competency pages, edited by staff in the Wagtail admin (设置 › 能力评估设置)."""
+
+    support_text = models.TextField(
+        _("自评结果“需要关注”时显示的支持信息"),
+        default=SUPPORT_TEXT_DEFAULT,
+        help_text=_("写明到哪里、什么时间可以得到支持（如中心心理服务室的开放时间）；不要写诊断或医学用语"),
+    )
+
+    class Meta:
+        verbose_name = _("能力评估设置")
 
 
 class MetricRecord(models.Model):

@@ -389,3 +389,32 @@ def question_statistics(user, quiz: Quiz) -> dict:
         )
     rows.sort(key=lambda r: r["question_id"])
     return {"attempts": len(ranked), "group_size": group, "rows": rows}
+
+
+# --- 自评与业务指标 ---------------------------------------------------------------------------------
+
+
+def self_assessments_of(worker) -> QuerySet:
+    """A worker's questionnaires, newest first (answers included: only for the worker and HR)."""
+    from assessments.models import SelfAssessment
+
+    return SelfAssessment.objects.filter(worker=worker).order_by("-month", "-id")
+
+
+def self_assessment_answer_viewers_worker(viewer, employee_no: str):
+    """The worker whose questionnaire answers `viewer` may read as HR: HR of the worker's org
+    subtree only (managers, trainers, mentors and peers: None → 404)."""
+    from lms.access import org_scope_q
+
+    if not roles.has_role(viewer, roles.HR):
+        return None
+    return (
+        Worker.objects.filter(org_scope_q(viewer, "org_unit__"))
+        .select_related("org_unit")
+        .filter(employee_no=(employee_no or "").strip())
+        .first()
+    )
+
+
+def may_import_metrics(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or roles.has_role(user, roles.HR, roles.TRAINER)

@@ -9,3 +9,9 @@ from assessments import services
 def attempts_close_overdue_task() -> int:
     """Run every minute by django-celery-beat (registered by migration 0002)."""
     return services.attempts_close_overdue()
+
+
+@shared_task(name="assessments.competency_recompute_stale")
+def competency_recompute_stale_task() -> int:
+    """Queued when evidence commits: recompute every (worker, period) marked stale."""
+    return services.competency_recompute_stale()

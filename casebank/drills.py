@@ -152,6 +152,15 @@ def drill_max_points(graph: DrillGraph) -> Decimal:
     return best
 
 
+# A completed run passes at 60 of 100, the 合格 line of the competency levels (docs/rules.md, 情景演练).
+DRILL_PASS_PERCENT = Decimal(60)
+
+
+def drill_passed(score: Decimal | None) -> bool | None:
+    """Whether a completed run's 0–100 score passes; None for a run not scored yet."""
+    return None if score is None else Decimal(score) >= DRILL_PASS_PERCENT
+
+
 def drill_percent(points: Decimal, max_points: Decimal) -> Decimal:
     """A run's score on the 0–100 scale used for competency evidence."""
     if max_points <= 0:

@@ -10,7 +10,8 @@ from django.db.models import Model
 
 from assessments import selectors
 from assessments.defaults import DEFAULT_INDICATORS, default_plan_entries, indicator_uuid
-from assessments.models import CompetencyModel, Evidence, EvidenceSource, Indicator, PlanEntry
+from assessments.models import CompetencyModel, CompetencyStale, Evidence, EvidenceSource, Indicator, PlanEntry
+from assessments.periods import periods_of
 from assessments.scoring import quantize
 from lms.models import Worker
 
@@ -60,9 +61,12 @@ def evidence_record_many(*, worker: Worker, source: EvidenceSource, items: list[
                 worker=worker, source_id__in={p[4] for p in prepared}, source_type__in={p[3] for p in prepared}
             )
         }
-        result, new, changed = [], [], []
+        result, new, changed, days = [], [], [], set()
         for indicator, score, occurred_on, source_type, source_id in prepared:
             evidence = existing.get((indicator.pk, source_type, source_id))
+            days.add(occurred_on)
+            if evidence is not None:
+                days.add(evidence.occurred_on)  # a corrected date leaves its old period stale too
             if evidence is None:
                 evidence = Evidence(
                     worker=worker,
@@ -81,7 +85,22 @@ def evidence_record_many(*, worker: Worker, source: EvidenceSource, items: list[
             result.append(evidence)
         Evidence.objects.bulk_create(new)
         Evidence.objects.bulk_update(changed, ["score", "occurred_on"])
+        stale_mark(worker_ids=[worker.pk], days=days)
     return result
+
+
+def stale_mark(*, worker_ids, days) -> None:
+    """Mark the workers' stored scores of the year and quarter of each day stale, in the caller's
+    transaction, and recompute them once it commits (docs/rules.md, 7.1). A profile read recomputes a
+    worker still marked, so it reflects every piece of evidence committed so far."""
+    periods = {period.code for day in days for period in periods_of(day)}
+    CompetencyStale.objects.bulk_create(
+        [CompetencyStale(worker_id=worker_id, period=code) for worker_id in worker_ids for code in sorted(periods)],
+        ignore_conflicts=True,
+    )
+    from assessments.tasks import competency_recompute_stale_task
+
+    transaction.on_commit(competency_recompute_stale_task.delay)
 
 
 def competency_defaults_ensure() -> CompetencyModel | None:

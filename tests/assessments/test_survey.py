@@ -15,6 +15,7 @@ from assessments.services import surveys
 from assessments.views.surveys import DEVICE_COOKIE
 from lms import roles
 from lms.models import Notification
+from tests.browser import login
 
 pytestmark = pytest.mark.django_db
 
@@ -402,3 +403,10 @@ def test_a_resident_scans_the_card_answers_on_a_phone_and_21_grows(phone_page, l
     # the same phone coming back this month
     page.goto(live_server.url + link(worker))
     assert "本月已经评价过，感谢您的参与" in page.inner_text("[data-testid=already]")
+    # the worker's profile explains 2.1 with the new 群众评价 answer (one of the five it needs)
+    login(page, live_server.url, worker.employee_no, "Test@12345")
+    year = timezone.localdate().year
+    page.goto(f"{live_server.url}/competency/{worker.employee_no}/{year}/2.1/")
+    row = "[data-testid='source-群众评价']"
+    assert page.inner_text(f"{row} td[data-label='证据条数']").strip() == str(before + 1)
+    assert "不足 5 条" in page.inner_text(row)

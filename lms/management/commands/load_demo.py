@@ -21,6 +21,8 @@ class Command(BaseCommand):
             for app in DEMO_APPS:
                 if find_spec(f"{app}.demo") is not None:
                     import_module(f"{app}.demo").load(self.stdout)
+            # Two years of competency evidence: last, since it uses the drills and quizzes loaded above.
+            import_module("assessments.demo_evidence").load(self.stdout)
         accounts = demo.demo_accounts()
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
