@@ -109,6 +109,9 @@ def _clip(value: float, low: float = 0.0, high: float = 100.0) -> float:
 
 
 def abilities_for(workers: list[Worker], first_day: dt.date, rng: random.Random) -> dict[int, Ability]:
+    from assessments.mentorship.models import MentorshipTerm, TermStatus
+
+    mentored = set(MentorshipTerm.objects.filter(status=TermStatus.GRADUATED).values_list("mentee_id", flat=True))
     result = {}
     for worker in workers:
         general = rng.gauss(76, 6)
@@ -125,7 +128,8 @@ def abilities_for(workers: list[Worker], first_day: dt.date, rng: random.Random)
             levels["3.3"] -= 17
         start, ramp = first_day, 0.0
         if worker.hire_date and worker.hire_date > first_day:
-            start, ramp = worker.hire_date, 16.0
+            # newcomers who had a mentor (the mentorship demo's signed-off terms) catch up faster
+            start, ramp = worker.hire_date, 10.0 if worker.pk in mentored else 16.0
         if worker.employee_no == "wg0001":  # the demo mentor: two years in post whatever the hire date says
             start, ramp = first_day, 0.0
             levels.update({code: 88 + rng.gauss(0, 2) for code in ("2.1", "2.2", "2.3", "2.4")})

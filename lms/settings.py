@@ -194,6 +194,8 @@ COURSES_ONBOARDING_RECENT_DAYS = 31
 # Mentorship (docs/rules.md, 12. 导师制): terms a mentor may hold on one day, home visits a month.
 MENTOR_CAPACITY = int(os.environ.get("MENTOR_CAPACITY", 2))
 MENTOR_VISITS_PER_MONTH = int(os.environ.get("MENTOR_VISITS_PER_MONTH", 2))
+# Days from a term's start to sign-off the centre measured before mentorship (the cohort report's baseline).
+MENTOR_BASELINE_DAYS = int(os.environ.get("MENTOR_BASELINE_DAYS", 180))
 
 # Resident survey (群众评价): a printed survey link is accepted for this many days after it was made.
 SURVEY_LINK_MAX_AGE_DAYS = int(os.environ.get("SURVEY_LINK_MAX_AGE_DAYS", 400))

@@ -58,3 +58,46 @@ class TermForm(forms.Form):
         label="计划结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     mentor = forms.CharField(label="导师工号", max_length=32, required=False)
+
+
+class SignOffForm(forms.Form):
+    assessment = forms.CharField(
+        label="对徒弟的评估",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "能否独立入户、处置常见问题、录入信息；还需注意什么"}),
+        error_messages={"required": "请填写对徒弟的评估", "max_length": "评估不能超过 1000 字"},
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="审核结果",
+        choices=[("approve", "通过"), ("return", "退回")],
+        error_messages={"required": "请选择通过或退回", "invalid_choice": "审核结果应为通过或退回"},
+    )
+    reason = forms.CharField(
+        label="退回原因", max_length=200, required=False, error_messages={"max_length": "退回原因不能超过 200 字"}
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "退回须填写原因")
+        return data
+
+
+class FeedbackForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label="给导师打星",
+        coerce=int,
+        choices=[(n, f"{n} 星") for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择 1–5 星", "invalid_choice": "星级应为 1–5"},
+    )
+    comment = forms.CharField(
+        label="想对导师说的话（可选）",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "意见不能超过 500 字"},
+    )

@@ -112,3 +112,78 @@ class GuidanceSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.type}"
+
+
+class SignOffStatus(models.TextChoices):
+    PENDING = "待审核", _("待审核")
+    APPROVED = "已通过", _("已通过")
+    RETURNED = "已退回", _("已退回")
+
+
+class SignOff(models.Model):
+    """A mentor's proposal that the mentee works independently (独立上岗), decided by a trainer of
+    the mentee's subtree; approval ends the term as 已出师 on the day it is given."""
+
+    term = models.ForeignKey(
+        MentorshipTerm, verbose_name=_("帮带期"), on_delete=models.CASCADE, related_name="signoffs"
+    )
+    assessment = models.TextField(_("导师评估"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=4, choices=SignOffStatus.choices, default=SignOffStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    signed_off_on = models.DateField(_("出师日期"), null=True, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("出师申请")
+        verbose_name_plural = _("出师申请")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term"], condition=models.Q(status="待审核"), name="signoff_one_pending_per_term"
+            ),
+            models.UniqueConstraint(
+                fields=["term"], condition=models.Q(status="已通过"), name="signoff_one_approved_per_term"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.status}"
+
+
+class MentorFeedback(models.Model):
+    """The mentee's rating of the mentor once the term has ended: 1–5 stars and a comment, once per term."""
+
+    term = models.OneToOneField(
+        MentorshipTerm, verbose_name=_("帮带期"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    stars = models.PositiveSmallIntegerField(_("星级"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("徒弟对导师的评价")
+        verbose_name_plural = _("徒弟对导师的评价")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5), name="feedback_stars_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.stars}星"

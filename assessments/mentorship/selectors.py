@@ -1,5 +1,6 @@
 """Reads of the mentorship app: month arithmetic, the monthly visit requirement, who sees which
-term or session, the compliance board and mentor suggestions (docs/rules.md, 12. 导师制)."""
+term or session, the compliance board, mentor suggestions, sign-off proposals, the mentee's
+feedback, the cohort report and the 优秀导师 list (docs/rules.md, 12. 导师制)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import calendar
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from lms import roles
@@ -17,7 +19,15 @@ from lms.access import org_scope_q, sees_everything, worker_of
 from lms.models import OrgLevel, Worker
 from lms.months import parse_month  # noqa: F401  (re-exported: pages and the API read months through selectors)
 
-from .models import GuidanceSession, MentorshipTerm, SessionStatus, SessionType, TermStatus
+from .models import (
+    GuidanceSession,
+    MentorFeedback,
+    MentorshipTerm,
+    SessionStatus,
+    SessionType,
+    SignOff,
+    TermStatus,
+)
 
 # --- dates ----------------------------------------------------------------------------------------
 
@@ -321,3 +331,367 @@ def mentor_suggestions(
         )
     )
     return result[:limit]
+
+
+# --- reminders: visits due by a day of the month ------------------------------------------------------
+
+
+def confirmed_visit_counts(term_ids, first: dt.date, last: dt.date) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for term_id in GuidanceSession.objects.filter(
+        term__in=term_ids,
+        type=SessionType.HOME_VISIT,
+        status=SessionStatus.CONFIRMED,
+        date__gte=first,
+        date__lte=last,
+    ).values_list("term_id", flat=True):
+        counts[term_id] = counts.get(term_id, 0) + 1
+    return counts
+
+
+def visits_due_rows(month: dt.date, due_by: dt.date) -> list[ComplianceRow]:
+    """Running terms of `month` with the home visits due by `due_by`: the monthly formula over the
+    term's days of the month up to `due_by` (docs/rules.md 12, 提醒), against the month's confirmed visits."""
+    first, last = month_bounds(month)
+    terms = list(
+        MentorshipTerm.objects.filter(status=TermStatus.ACTIVE, start__lte=due_by, planned_end__gte=first)
+        .select_related("mentor__user", "mentee")
+        .order_by("mentor__employee_no", "mentee__employee_no")
+    )
+    counts = confirmed_visit_counts([t.pk for t in terms], first, last)
+    return [
+        ComplianceRow(t, first, required_visits(t.start, min(t.end, due_by), first), counts.get(t.pk, 0)) for t in terms
+    ]
+
+
+# --- sign-off proposals -------------------------------------------------------------------------------
+
+
+def may_decide_signoff(user, mentee: Worker) -> bool:
+    """Trainers whose subtree holds the mentee decide sign-offs (superusers too)."""
+    if sees_everything(user):
+        return True
+    worker = worker_of(user)
+    if worker is None or not roles.has_role(user, roles.TRAINER):
+        return False
+    return mentee.org_unit.path.startswith(worker.org_unit.path)
+
+
+def is_trainer(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or roles.has_role(user, roles.TRAINER)
+
+
+def signoffs_to_decide(user) -> QuerySet[SignOff]:
+    """Proposals of the mentees in a trainer's subtree (nothing for anyone else)."""
+    qs = SignOff.objects.select_related("term__mentor", "term__mentee__org_unit")
+    if not is_trainer(user):
+        return qs.none()
+    return qs.filter(org_scope_q(user, "term__mentee__org_unit__"))
+
+
+def signoff_for_viewer(user, signoff_id: int) -> SignOff | None:
+    """A proposal for its term's mentor or a trainer of the mentee's subtree; None (→ 404) otherwise."""
+    worker = worker_of(user)
+    mine = Q(term__mentor=worker) if worker is not None else Q(pk__in=[])
+    qs = SignOff.objects.select_related("term__mentor", "term__mentee__org_unit", "decided_by__worker")
+    if is_trainer(user):
+        return qs.filter(mine | org_scope_q(user, "term__mentee__org_unit__"), pk=signoff_id).first()
+    return qs.filter(mine, pk=signoff_id).first()
+
+
+def term_of_mentor(user, term_id: int) -> MentorshipTerm | None:
+    worker = worker_of(user)
+    if worker is None:
+        return None
+    return MentorshipTerm.objects.select_related("mentee", "mentor").filter(pk=term_id, mentor=worker).first()
+
+
+def term_of_mentee(user, term_id: int) -> MentorshipTerm | None:
+    worker = worker_of(user)
+    if worker is None:
+        return None
+    return MentorshipTerm.objects.select_related("mentee", "mentor").filter(pk=term_id, mentee=worker).first()
+
+
+# --- the mentee's feedback ----------------------------------------------------------------------------
+
+FEEDBACK_MIN_SHOWN = 3  # below this many responses a mentor sees no mean (one mentee must not be identified)
+
+
+def two_places(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class FeedbackSummary:
+    count: int
+    mean: Decimal | None  # None below FEEDBACK_MIN_SHOWN responses
+
+    @property
+    def shown(self) -> bool:
+        return self.mean is not None
+
+
+def feedback_summary_for_mentor(worker: Worker) -> FeedbackSummary:
+    """What a mentor sees of the feedback on them: the count and, from 3 responses, the mean stars."""
+    agg = MentorFeedback.objects.filter(term__mentor=worker).aggregate(n=Count("pk"), mean=Avg("stars"))
+    count = agg["n"] or 0
+    mean = two_places(Decimal(str(agg["mean"]))) if count >= FEEDBACK_MIN_SHOWN else None
+    return FeedbackSummary(count=count, mean=mean)
+
+
+def feedback_visible(user) -> QuerySet[MentorFeedback]:
+    """Individual feedback: trainers of the mentee's subtree only (the mentor and mentees: none)."""
+    qs = MentorFeedback.objects.select_related("term__mentor", "term__mentee__org_unit")
+    if not is_trainer(user):
+        return qs.none()
+    return qs.filter(org_scope_q(user, "term__mentee__org_unit__"))
+
+
+def ended_terms_awaiting_feedback(worker: Worker) -> QuerySet[MentorshipTerm]:
+    return (
+        MentorshipTerm.objects.filter(mentee=worker, feedback__isnull=True)
+        .exclude(status=TermStatus.ACTIVE)
+        .select_related("mentor")
+    )
+
+
+# --- page parameters ----------------------------------------------------------------------------------
+
+
+def parse_quarter(text: str):
+    """`2026-Q1` → Period(2026, 1); ValueError with a Chinese message otherwise."""
+    from assessments.periods import PeriodError, parse_period
+
+    try:
+        period = parse_period(text)
+    except PeriodError as exc:
+        raise ValueError(str(exc).replace("期间", "季度")) from None
+    if period.quarter is None:
+        raise ValueError(f"季度“{text}”应写成 2026-Q1 这样的年份加季度")
+    return period
+
+
+def parse_year(text: str) -> int:
+    value = (text or "").strip()
+    if not (value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100):
+        raise ValueError(f"年份“{text}”应为 2000–2100 之间的四位数字")
+    return int(value)
+
+
+def report_units(user):
+    """The units a staff user may pick for the cohort report: their subtree down to 社区."""
+    from lms.models import OrgUnit
+
+    return OrgUnit.objects.filter(org_scope_q(user), level__lte=OrgLevel.COMMUNITY).order_by("path")
+
+
+# --- the cohort report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupFigure:
+    """One group's figure: the mean over the workers that have one (two decimals), and how many do."""
+
+    workers: int
+    with_data: int
+    mean: Decimal | None
+
+
+@dataclass
+class CohortReport:
+    unit: object
+    quarter: object
+    terms: int
+    mentees: int
+    signed_off: int
+    days: list[int]
+    median_days: Decimal | None  # None: no sign-offs (暂无数据)
+    baseline_days: int
+    sooner_percent: Decimal | None  # (baseline − median) ÷ baseline × 100, one decimal
+    mentee_scores: GroupFigure
+    peer_scores: GroupFigure
+    mentee_ratings: GroupFigure
+    peer_ratings: GroupFigure
+    peers: int = 0
+
+
+def first_year(start: dt.date) -> tuple[dt.date, dt.date]:
+    """A worker's first year: 12 calendar months from the day they joined (both ends inclusive)."""
+    return start, add_months(start, 12) - dt.timedelta(days=1)
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return two_places(sum(values, Decimal(0)) / len(values)) if values else None
+
+
+def _group_figures(joined: dict[int, dt.date]) -> tuple[GroupFigure, GroupFigure]:
+    """Overall competency score of the first-year period (the calendar year of joining) and the mean
+    群众评价 evidence of the first 12 months, each averaged over the workers that have one."""
+    from assessments.models import CompetencyScore, Evidence, EvidenceSource, ScoreKind
+
+    ids = list(joined)
+    scores = {}
+    for worker_id, period, score in CompetencyScore.objects.filter(
+        worker_id__in=ids, kind=ScoreKind.OVERALL, code=""
+    ).values_list("worker_id", "period", "score"):
+        if period == str(joined[worker_id].year):
+            scores[worker_id] = score
+    by_worker: dict[int, list[Decimal]] = {}
+    for worker_id, day, score in Evidence.objects.filter(worker_id__in=ids, source=EvidenceSource.SURVEY).values_list(
+        "worker_id", "occurred_on", "score"
+    ):
+        low, high = first_year(joined[worker_id])
+        if low <= day <= high:
+            by_worker.setdefault(worker_id, []).append(score)
+    ratings = [sum(v, Decimal(0)) / len(v) for v in by_worker.values()]
+    return (
+        GroupFigure(len(ids), len(scores), _mean(list(scores.values()))),
+        GroupFigure(len(ids), len(ratings), _mean(ratings)),
+    )
+
+
+def median_decimal(values: list[int]) -> Decimal | None:
+    if not values:
+        return None
+    return two_places(Decimal(str(statistics.median(values))))
+
+
+def cohort_report(unit, quarter) -> CohortReport:
+    """Terms started in `quarter` whose mentee sits in `unit`'s subtree: median days from start to
+    sign-off against MENTOR_BASELINE_DAYS, and the mentees' first-year competency and resident ratings
+    against the 网格员 of the subtree who joined in the same quarter and never had a mentor
+    (docs/rules.md 12, 帮带成效)."""
+    terms = list(
+        MentorshipTerm.objects.filter(
+            unit.subtree_q("mentee__org_unit__"), start__gte=quarter.start, start__lte=quarter.end
+        ).select_related("mentor", "mentee")
+    )
+    days = sorted((t.actual_end - t.start).days for t in terms if t.status == TermStatus.GRADUATED and t.actual_end)
+    median = median_decimal(days)
+    baseline = settings.MENTOR_BASELINE_DAYS
+    sooner = None
+    if median is not None and baseline:
+        sooner = ((Decimal(baseline) - median) * 100 / Decimal(baseline)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    mentees: dict[int, dt.date] = {}
+    for t in sorted(terms, key=lambda t: t.start):
+        mentees.setdefault(t.mentee_id, t.mentee.hire_date or t.start)
+    peers = {
+        pk: hired
+        for pk, hired in Worker.objects.filter(
+            unit.subtree_q("org_unit__"),
+            hire_date__gte=quarter.start,
+            hire_date__lte=quarter.end,
+            user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE],
+        )
+        .exclude(pk__in=MentorshipTerm.objects.values("mentee_id"))
+        .values_list("pk", "hire_date")
+        .distinct()
+    }
+    mentee_scores, mentee_ratings = _group_figures(mentees)
+    peer_scores, peer_ratings = _group_figures(peers)
+    return CohortReport(
+        unit=unit,
+        quarter=quarter,
+        terms=len(terms),
+        mentees=len(mentees),
+        signed_off=len(days),
+        days=days,
+        median_days=median,
+        baseline_days=baseline,
+        sooner_percent=sooner,
+        mentee_scores=mentee_scores,
+        peer_scores=peer_scores,
+        mentee_ratings=mentee_ratings,
+        peer_ratings=peer_ratings,
+        peers=len(peers),
+    )
+
+
+# --- 优秀导师 ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MentorRecord:
+    """One mentor's year: sign-offs (on time: actual end ≤ planned end), feedback on the terms that
+    ended that year, and the months of their terms that year that kept the home-visit requirement."""
+
+    worker: Worker
+    terms: int
+    signoffs: int
+    on_time: int
+    feedback_count: int
+    feedback_mean: Decimal | None
+    months: int
+    months_kept: int
+    rank: int = 0
+
+    @property
+    def all_kept(self) -> bool:
+        return self.months > 0 and self.months_kept == self.months
+
+
+def excellent_mentors(user, year: int, today: dt.date | None = None) -> list[MentorRecord]:
+    """Mentors of the viewer's subtree with a term touching `year`, ranked by on-time sign-offs,
+    then the feedback mean (none last), then the requirement kept in every month (docs/rules.md 12, 优秀导师).
+    A month counts once it is over (or the term ended in it)."""
+    today = today or timezone.localdate()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    terms = list(
+        MentorshipTerm.objects.filter(org_scope_q(user, "mentor__org_unit__"), start__lte=last)
+        .filter(Q(actual_end__gte=first) | Q(actual_end__isnull=True, planned_end__gte=first))
+        .select_related("mentor__org_unit")
+    )
+    if not terms:
+        return []
+    visits: dict[tuple[int, int], int] = {}
+    for term_id, day in GuidanceSession.objects.filter(
+        term__in=[t.pk for t in terms],
+        type=SessionType.HOME_VISIT,
+        status=SessionStatus.CONFIRMED,
+        date__gte=first,
+        date__lte=last,
+    ).values_list("term_id", "date"):
+        visits[(term_id, day.month)] = visits.get((term_id, day.month), 0) + 1
+    stars: dict[int, list[int]] = {}
+    for term_id, value in MentorFeedback.objects.filter(
+        term__in=[t.pk for t in terms if t.actual_end and first <= t.actual_end <= last]
+    ).values_list("term_id", "stars"):
+        stars.setdefault(term_id, []).append(value)
+    records: dict[int, MentorRecord] = {}
+    for t in terms:
+        r = records.setdefault(t.mentor_id, MentorRecord(t.mentor, 0, 0, 0, 0, None, 0, 0))
+        r.terms += 1
+        if t.status == TermStatus.GRADUATED and t.actual_end and first <= t.actual_end <= last:
+            r.signoffs += 1
+            r.on_time += t.actual_end <= t.planned_end
+        month = max(t.start, first).replace(day=1)
+        while month <= min(t.end, last):
+            _, month_last = month_bounds(month)
+            if min(month_last, t.end) < today:
+                r.months += 1
+                r.months_kept += visits.get((t.pk, month.month), 0) >= term_required_visits(t, month)
+            month = month_last + dt.timedelta(days=1)
+    given: dict[int, list[int]] = {}
+    for t in terms:
+        given.setdefault(t.mentor_id, []).extend(stars.get(t.pk, []))
+    for mentor_id, values in given.items():
+        records[mentor_id].feedback_count = len(values)
+        records[mentor_id].feedback_mean = _mean([Decimal(v) for v in values])
+    ranked = sorted(
+        records.values(),
+        key=lambda r: (
+            -r.on_time,
+            r.feedback_mean is None,
+            -(r.feedback_mean or 0),
+            not r.all_kept,
+            r.worker.employee_no,
+        ),
+    )
+    for index, r in enumerate(ranked, start=1):
+        r.rank = index
+    return ranked

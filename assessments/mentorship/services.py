@@ -1,5 +1,6 @@
 """State changes of the mentorship app (docs/rules.md, 12. 导师制): terms, guidance sessions,
-ratings and the `import_mentorships` file. Each operation is one transaction."""
+ratings, the `import_mentorships` file, reminders, sign-off (独立上岗), the mentee's feedback on the
+mentor and 优秀导师 honours. Each operation is one transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,16 @@ from lms.models import Worker
 from lms.services import notification_send
 
 from . import selectors
-from .models import GuidanceSession, MentorshipTerm, SessionStatus, SessionType, TermStatus
+from .models import (
+    GuidanceSession,
+    MentorFeedback,
+    MentorshipTerm,
+    SessionStatus,
+    SessionType,
+    SignOff,
+    SignOffStatus,
+    TermStatus,
+)
 
 
 class MentorshipError(Exception):
@@ -357,3 +367,269 @@ def session_rate(*, user, session: GuidanceSession, ratings: dict[str, int], com
         session.rated_at = timezone.now()
         session.save(update_fields=["rated_at"])
     return session
+
+
+# --- reminders (docs/rules.md 12, 提醒) --------------------------------------------------------------
+
+BEHIND_FROM_DAY = 20  # from the 20th, mentors behind the visits due by then hear of it
+UNCONFIRMED_AFTER_DAYS = 3  # a session still 待确认 more than 3 days after it was logged
+SIGNOFF_NOTICE_DAYS = 14  # a term this many days (or fewer) from its planned end without a proposal
+
+
+def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
+    """The three mentorship reminders as in-app messages; each reaches its recipient once (dedupe
+    keys), so running again the same day or the next sends nothing new."""
+    today = today or timezone.localdate()
+    sent = {"behind": 0, "unconfirmed": 0, "signoff": 0}
+
+    if today.day >= BEHIND_FROM_DAY:
+        month, due_by = today.replace(day=1), today.replace(day=BEHIND_FROM_DAY)
+        behind: dict[int, list[selectors.ComplianceRow]] = {}
+        for row in selectors.visits_due_rows(month, due_by):
+            if not row.met:
+                behind.setdefault(row.term.mentor_id, []).append(row)
+        for rows in behind.values():
+            mentor = rows[0].term.mentor
+            if not mentor.user.is_active:
+                continue
+            names = "、".join(f"{r.term.mentee.name}（已确认 {r.confirmed_visits} / 应 {r.required}）" for r in rows)
+            if notification_send(
+                recipient=mentor.user,
+                title=f"{month:%m月}入户走访未达进度：{len(rows)} 名徒弟",
+                body=f"截至 {due_by:%m月%d日} 应完成的入户走访：{names}。只计徒弟已确认的入户走访。",
+                url=reverse("mentorship:compliance"),
+                dedupe_key=f"mentorship-behind-{mentor.pk}-{month:%Y%m}",
+            ):
+                sent["behind"] += 1
+
+    midnight = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=UNCONFIRMED_AFTER_DAYS), dt.time.min))
+    stale: dict[int, list[GuidanceSession]] = {}
+    for session in (
+        GuidanceSession.objects.filter(status=SessionStatus.PENDING, created_at__lt=midnight)
+        .select_related("term__mentee__user", "term__mentor")
+        .order_by("pk")
+    ):
+        stale.setdefault(session.term.mentee_id, []).append(session)
+    for sessions in stale.values():
+        mentee = sessions[0].term.mentee
+        if not mentee.user.is_active:
+            continue
+        listed = "、".join(f"{s.date:%m月%d日}{s.type}（导师{s.term.mentor.name}）" for s in sessions[:5])
+        if notification_send(
+            recipient=mentee.user,
+            title=f"有 {len(sessions)} 条指导记录等您确认",
+            body=f"{listed}{' 等' if len(sessions) > 5 else ''}已记录超过 {UNCONFIRMED_AFTER_DAYS} 天，请确认或提出异议。",
+            url=reverse("mentorship:index"),
+            dedupe_key=f"mentorship-unconfirmed-{mentee.pk}-{sessions[-1].pk}",
+        ):
+            sent["unconfirmed"] += 1
+
+    pending = SignOff.objects.filter(status=SignOffStatus.PENDING).values("term_id")
+    for term in (
+        MentorshipTerm.objects.filter(
+            status=TermStatus.ACTIVE,
+            start__lte=today,
+            planned_end__gte=today,
+            planned_end__lte=today + dt.timedelta(days=SIGNOFF_NOTICE_DAYS),
+        )
+        .exclude(pk__in=pending)
+        .select_related("mentor__user", "mentee")
+    ):
+        if not term.mentor.user.is_active:
+            continue
+        if notification_send(
+            recipient=term.mentor.user,
+            title=f"{term.mentee.name}的帮带期将于 {term.planned_end:%m月%d日} 结束",
+            body="还没有提出出师申请。徒弟可以独立上岗时，请写一段评估并提交，由培训管理员审核。",
+            url=reverse("mentorship:signoff_new", args=[term.pk]),
+            dedupe_key=f"mentorship-signoff-due-{term.pk}-{term.planned_end:%Y%m%d}",
+        ):
+            sent["signoff"] += 1
+    return sent
+
+
+# --- sign-off (独立上岗) -------------------------------------------------------------------------------
+
+ASSESSMENT_MAX = 1000
+
+
+def signoff_propose(*, user, term: MentorshipTerm, assessment: str) -> SignOff:
+    """The term's mentor proposes that the mentee works independently, with a short assessment;
+    the trainers over the mentee hear of it. Raises LookupError for anyone but the term's mentor."""
+    if term.mentor_id != getattr(worker_of(user), "pk", None):
+        raise LookupError("未找到该帮带期")
+    assessment = (assessment or "").strip()
+    if not assessment:
+        raise MentorshipError("请填写对徒弟的评估")
+    if len(assessment) > ASSESSMENT_MAX:
+        raise MentorshipError(f"评估不能超过 {ASSESSMENT_MAX} 字")
+    with transaction.atomic():
+        term = MentorshipTerm.objects.select_for_update().select_related("mentee", "mentor").get(pk=term.pk)
+        if term.status != TermStatus.ACTIVE:
+            raise MentorshipError(f"该帮带期{term.status}，不能再申请出师")
+        if term.start > timezone.localdate():
+            raise MentorshipError("帮带期尚未开始，不能申请出师")
+        if term.signoffs.filter(status=SignOffStatus.PENDING).exists():
+            raise MentorshipError("已有一份待审核的出师申请")
+        signoff = SignOff.objects.create(term=term, assessment=assessment, proposed_by=user)
+        url = reverse("mentorship:signoff", args=[signoff.pk])
+        for trainer in selectors.trainers_over(term.mentee):
+            notification_send(
+                recipient=trainer.user,
+                title=f"出师申请待审核：{term.mentee.name}",
+                body=f"导师{term.mentor.name}申请{term.mentee.name}独立上岗。",
+                url=url,
+                dedupe_key=f"mentorship-signoff-{signoff.pk}",
+            )
+    return signoff
+
+
+def _extension_errors(term: MentorshipTerm, on: dt.date) -> list[str]:
+    """Why a term may not run on to `on` (past its planned end): the mentee's other terms, the mentor's capacity."""
+    others = MentorshipTerm.objects.exclude(pk=term.pk).filter(start__lte=on)
+    errors = []
+    for other in others.filter(mentee_id=term.mentee_id):
+        if other.end >= term.start:
+            errors.append(f"徒弟在 {other.start:%Y-%m-%d} 起已有其他帮带期")
+            break
+    spans = [(t.start, t.end) for t in others.filter(mentor_id=term.mentor_id)]
+    load, day = selectors.peak_load(spans, term.planned_end + dt.timedelta(days=1), on)
+    if load >= settings.MENTOR_CAPACITY:
+        errors.append(f"导师在 {day:%Y-%m-%d} 已带 {load} 名其他徒弟")
+    return errors
+
+
+def signoff_decide(*, user, signoff: SignOff, approve: bool, reason: str = "") -> SignOff:
+    """A trainer of the mentee's subtree approves (the term ends 已出师 today; mentee and mentor are
+    told) or returns the proposal with a reason (the mentor is told). LookupError for anyone else."""
+    if not selectors.may_decide_signoff(user, signoff.term.mentee):
+        raise LookupError("未找到该出师申请")
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise MentorshipError("退回须填写原因")
+    today = timezone.localdate()
+    with transaction.atomic():
+        signoff = SignOff.objects.select_for_update().get(pk=signoff.pk)
+        term = (
+            MentorshipTerm.objects.select_for_update()
+            .select_related("mentor__user", "mentee__user")
+            .get(pk=signoff.term_id)
+        )
+        if signoff.status != SignOffStatus.PENDING:
+            raise MentorshipError(f"该出师申请{signoff.status}")
+        signoff.decided_by, signoff.decided_at = user, timezone.now()
+        if approve:
+            if term.status != TermStatus.ACTIVE:
+                raise MentorshipError(f"该帮带期{term.status}")
+            if today > term.planned_end:
+                problems = _extension_errors(term, today)
+                if problems:
+                    raise MentorshipError("帮带期已过计划结束日期，不能延至今天出师：" + "；".join(problems))
+            term.status, term.actual_end, term.end_reason = TermStatus.GRADUATED, today, "出师（独立上岗）"
+            term.save(update_fields=["status", "actual_end", "end_reason"])
+            signoff.status, signoff.signed_off_on = SignOffStatus.APPROVED, today
+            signoff.save(update_fields=["status", "signed_off_on", "decided_by", "decided_at"])
+            notification_send(
+                recipient=term.mentee.user,
+                title="恭喜出师，可以独立上岗",
+                body=f"您与导师{term.mentor.name}的帮带期于 {today:%Y年%m月%d日} 结束。欢迎给导师写一句评价。",
+                url=reverse("mentorship:feedback_new", args=[term.pk]),
+                dedupe_key=f"mentorship-signoff-approved-{signoff.pk}-mentee",
+            )
+            notification_send(
+                recipient=term.mentor.user,
+                title=f"出师申请已通过：{term.mentee.name}",
+                body=f"{term.mentee.name}于 {today:%Y年%m月%d日} 出师，帮带期结束。",
+                url=reverse("mentorship:signoff", args=[signoff.pk]),
+                dedupe_key=f"mentorship-signoff-approved-{signoff.pk}-mentor",
+            )
+        else:
+            signoff.status, signoff.return_reason = SignOffStatus.RETURNED, reason[:200]
+            signoff.save(update_fields=["status", "return_reason", "decided_by", "decided_at"])
+            notification_send(
+                recipient=term.mentor.user,
+                title=f"出师申请被退回：{term.mentee.name}",
+                body=f"退回原因：{reason[:200]}。帮带继续，可以再次申请。",
+                url=reverse("mentorship:signoff", args=[signoff.pk]),
+                dedupe_key=f"mentorship-signoff-returned-{signoff.pk}",
+            )
+    return signoff
+
+
+# --- the mentee's feedback on the mentor ------------------------------------------------------------
+
+COMMENT_MAX = 500
+
+
+def feedback_submit(*, user, term: MentorshipTerm, stars: int, comment: str = "") -> MentorFeedback:
+    """The mentee rates the mentor 1–5 stars with a comment, once per term, after the term ended.
+    Raises LookupError for anyone but the term's mentee."""
+    if term.mentee_id != getattr(worker_of(user), "pk", None):
+        raise LookupError("未找到该帮带期")
+    if term.status == TermStatus.ACTIVE:
+        raise MentorshipError("帮带期结束后才能评价导师")
+    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+        raise MentorshipError("星级应为 1–5")
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise MentorshipError(f"意见不能超过 {COMMENT_MAX} 字")
+    if MentorFeedback.objects.filter(term=term).exists():
+        raise MentorshipError("这个帮带期已经评价过导师")
+    try:
+        with transaction.atomic():
+            return MentorFeedback.objects.create(term=term, stars=stars, comment=comment)
+    except IntegrityError:  # a second submission raced the first
+        raise MentorshipError("这个帮带期已经评价过导师") from None
+
+
+# --- 优秀导师 honours ---------------------------------------------------------------------------------
+
+
+def honour_label(year: int) -> str:
+    return f"{year}年度优秀导师"
+
+
+def honours_issue(*, user, year: int, employee_nos: list[str], issued_on: dt.date | None = None):
+    """HR issues HONOR certificates to mentors picked from the year's 优秀导师 list, as one bulk
+    issuance job (certificates.services.issuance_job_create). Refuses, writing nothing, when a
+    number is not on the viewer's list or the mentor already holds (or is queued for) this year's
+    honour. PermissionError for anyone but HR."""
+    from certificates.exports import may_export as is_hr
+    from certificates.models import Certificate, IssuanceJob
+    from certificates.services import CertificateError, issuance_job_create
+
+    if not is_hr(user):
+        raise PermissionError("只有人事可以颁发荣誉证书")
+    numbers = list(dict.fromkeys(n.strip() for n in employee_nos if n and n.strip()))
+    if not numbers:
+        raise MentorshipError("请至少选择一名导师")
+    listed = {r.worker.employee_no: r.worker for r in selectors.excellent_mentors(user, year)}
+    missing = [n for n in numbers if n not in listed]
+    if missing:
+        raise MentorshipError(f"以下工号不在{year}年度优秀导师名单中：{'、'.join(missing)}")
+    workers = [listed[n] for n in numbers]
+    label = honour_label(year)
+    held = set(
+        Certificate.objects.filter(
+            certificate_type__code="HONOR", source_label=label, worker__in=workers, revoked_on__isnull=True
+        ).values_list("worker_id", flat=True)
+    )
+    for job in IssuanceJob.objects.filter(source_label=label, certificate_type__code="HONOR").exclude(
+        status=IssuanceJob.Status.FAILED
+    ):
+        held |= set(job.worker_ids)
+    already = [w for w in workers if w.pk in held]
+    if already:
+        names = "、".join(f"{w.name}（{w.employee_no}）" for w in already)
+        raise MentorshipError(f"{names} 已颁发过{label}荣誉证书")
+    try:
+        return issuance_job_create(
+            title=label,
+            type_code="HONOR",
+            issued_on=issued_on or timezone.localdate(),
+            workers=workers,
+            source_label=label,
+            created_by=user,
+        )
+    except CertificateError as exc:
+        raise MentorshipError(str(exc)) from None

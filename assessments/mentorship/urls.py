@@ -16,3 +16,15 @@ urlpatterns = [
     path("mentorship/compliance/", views.compliance, name="compliance"),
     path("mentorship/compliance/export/", views.compliance_export, name="compliance_export"),
 ]
+
+urlpatterns += [
+    path("mentorship/terms/<int:pk>/signoff/", views.signoff_new, name="signoff_new"),
+    path("mentorship/signoffs/", views.signoffs, name="signoffs"),
+    path("mentorship/signoffs/<int:pk>/", views.signoff_detail, name="signoff"),
+    path("mentorship/signoffs/<int:pk>/decide/", views.signoff_decide, name="signoff_decide"),
+    path("mentorship/terms/<int:pk>/feedback/", views.feedback_new, name="feedback_new"),
+    path("mentorship/feedback/", views.feedback_list, name="feedback"),
+    path("mentorship/report/", views.report, name="report"),
+    path("mentorship/excellent/", views.excellent, name="excellent"),
+    path("mentorship/excellent/issue/", views.excellent_issue, name="excellent_issue"),
+]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,8 @@ from lms.private_media import private_file_response
 from lms.services import export_job_start
 
 from . import exports, selectors, services
-from .forms import DisputeForm, SessionForm, TermForm
-from .models import SessionStatus
+from .forms import DecisionForm, DisputeForm, FeedbackForm, SessionForm, SignOffForm, TermForm
+from .models import MentorFeedback, MentorshipTerm, SessionStatus, SignOff, SignOffStatus, TermStatus
 
 
 def _month_param(request):
@@ -43,9 +44,28 @@ def index(request):
     """导师制: a mentor's mentees and sessions, a mentee's sessions to confirm, staff links."""
     worker = worker_of(request.user)
     today = timezone.localdate()
-    context = {"may_create": selectors.may_create_terms(request.user), "may_board": _may_see_board(request.user)}
+    context = {
+        "may_create": selectors.may_create_terms(request.user),
+        "may_board": _may_see_board(request.user),
+        "is_staff": selectors.is_staff(request.user),
+        "is_trainer": selectors.is_trainer(request.user),
+    }
+    if context["is_trainer"]:
+        context["signoffs_pending"] = (
+            selectors.signoffs_to_decide(request.user).filter(status=SignOffStatus.PENDING).count()
+        )
     if worker is not None:
+        context["has_mentored"] = MentorshipTerm.objects.filter(mentor=worker, start__lte=today).exists()
+        if context["has_mentored"]:
+            context["feedback_summary"] = selectors.feedback_summary_for_mentor(worker)
+        context["awaiting_feedback"] = list(selectors.ended_terms_awaiting_feedback(worker))
         context["mentor_rows"] = selectors.compliance_rows(selectors.active_terms_of_mentor(worker, today), today)
+        latest = {
+            s.term_id: s
+            for s in SignOff.objects.filter(term__mentor=worker, term__status=TermStatus.ACTIVE).order_by("proposed_at")
+        }
+        for row in context["mentor_rows"]:
+            row.signoff = latest.get(row.term.pk)
         context["mentor_sessions"] = list(
             selectors.sessions_visible(request.user).filter(term__mentor=worker).order_by("-date", "-id")[:10]
         )
@@ -294,6 +314,219 @@ def staff_home_section(request):
     return {
         "title": "导师制",
         "template": "mentorship/_staff_card.html",
-        "context": {"may_create": selectors.may_create_terms(request.user)},
+        "context": {
+            "may_create": selectors.may_create_terms(request.user),
+            "is_trainer": selectors.is_trainer(request.user),
+        },
         "order": 60,
     }
+
+
+# --- sign-off (独立上岗) -------------------------------------------------------------------------------
+
+
+@login_required
+def signoff_new(request, pk: int):
+    """The term's mentor proposes sign-off with a short assessment (anyone else: 404)."""
+    term = selectors.term_of_mentor(request.user, pk)
+    if term is None:
+        raise Http404("未找到该帮带期")
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signoff = services.signoff_propose(user=request.user, term=term, assessment=form.cleaned_data["assessment"])
+        except services.MentorshipError as exc:
+            form.add_error("assessment" if "评估" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, f"已提交{term.mentee.name}的出师申请，等待培训管理员审核")
+            return redirect("mentorship:signoff", pk=signoff.pk)
+    return render(
+        request,
+        "mentorship/signoff_new.html",
+        {"term": term, "form": form, "history": list(term.signoffs.all())},
+    )
+
+
+@login_required
+def signoffs(request):
+    """Trainers: the proposals of their subtree, pending first."""
+    if not selectors.is_trainer(request.user):
+        raise Http404("页面不存在")
+    rows = selectors.signoffs_to_decide(request.user).order_by("-status", "-proposed_at")
+    pending = rows.filter(status=SignOffStatus.PENDING)
+    done = rows.exclude(status=SignOffStatus.PENDING)[:30]
+    return render(request, "mentorship/signoffs.html", {"pending": pending, "done": done})
+
+
+@login_required
+def signoff_detail(request, pk: int):
+    signoff = selectors.signoff_for_viewer(request.user, pk)
+    if signoff is None:
+        raise Http404("未找到该出师申请")
+    may_decide = signoff.status == SignOffStatus.PENDING and selectors.may_decide_signoff(
+        request.user, signoff.term.mentee
+    )
+    return render(
+        request,
+        "mentorship/signoff_detail.html",
+        {"signoff": signoff, "term": signoff.term, "may_decide": may_decide, "form": DecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def signoff_decide(request, pk: int):
+    signoff = selectors.signoff_for_viewer(request.user, pk)
+    if signoff is None or not selectors.may_decide_signoff(request.user, signoff.term.mentee):
+        raise Http404("未找到该出师申请")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("mentorship:signoff", pk=signoff.pk)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.signoff_decide(user=request.user, signoff=signoff, approve=approve, reason=form.cleaned_data["reason"])
+    except services.MentorshipError as exc:
+        messages.error(request, str(exc))
+        return redirect("mentorship:signoff", pk=signoff.pk)
+    except LookupError:
+        raise Http404("未找到该出师申请") from None
+    if approve:
+        messages.success(request, f"已通过：{signoff.term.mentee.name}今天出师，帮带期结束")
+    else:
+        messages.success(request, "已退回，导师会收到退回原因")
+    return redirect("mentorship:signoffs")
+
+
+# --- the mentee's feedback on the mentor ------------------------------------------------------------
+
+
+@login_required
+def feedback_new(request, pk: int):
+    """The mentee rates the mentor once the term has ended (anyone else: 404)."""
+    term = selectors.term_of_mentee(request.user, pk)
+    if term is None:
+        raise Http404("未找到该帮带期")
+    existing = MentorFeedback.objects.filter(term=term).first()
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.feedback_submit(
+                user=request.user, term=term, stars=form.cleaned_data["stars"], comment=form.cleaned_data["comment"]
+            )
+        except services.MentorshipError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"谢谢！已提交对导师{term.mentor.name}的评价")
+            return redirect("mentorship:index")
+    return render(
+        request,
+        "mentorship/feedback_new.html",
+        {"term": term, "form": form, "existing": existing, "ended": term.status != TermStatus.ACTIVE},
+    )
+
+
+@login_required
+def feedback_list(request):
+    """Trainers: each mentee's feedback on their mentor, for the mentees of their subtree."""
+    if not selectors.is_trainer(request.user):
+        raise Http404("页面不存在")
+    rows = selectors.feedback_visible(request.user).order_by("-created_at", "-id")
+    mentor_no = request.GET.get("mentor", "").strip()
+    if mentor_no:
+        if not rows.filter(term__mentor__employee_no=mentor_no).exists():
+            messages.error(request, f"导师工号“{mentor_no[:32]}”在您的辖区内没有徒弟评价")
+            mentor_no = ""
+        else:
+            rows = rows.filter(term__mentor__employee_no=mentor_no)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(request, "mentorship/feedback_list.html", {"page": page, "mentor_no": mentor_no})
+
+
+# --- the cohort report and 优秀导师 ------------------------------------------------------------------------
+
+
+def _quarter_param(request):
+    from assessments.periods import Period
+
+    today = timezone.localdate()
+    default = Period(today.year, (today.month - 1) // 3 + 1)
+    text = request.GET.get("quarter", "").strip()
+    if not text:
+        return default, None
+    try:
+        return selectors.parse_quarter(text), None
+    except ValueError as exc:
+        return default, str(exc)
+
+
+def _year_param(data):
+    text = data.get("year", "").strip()
+    if not text:
+        return timezone.localdate().year, None
+    try:
+        return selectors.parse_year(text), None
+    except ValueError as exc:
+        return timezone.localdate().year, str(exc)
+
+
+@login_required
+def report(request):
+    """帮带成效: one quarter's cohort of terms in a unit of the viewer's subtree (other units: 404)."""
+    if not selectors.is_staff(request.user):
+        raise Http404("页面不存在")
+    units = selectors.report_units(request.user)
+    quarter, problem = _quarter_param(request)
+    if problem:
+        messages.error(request, problem)
+    unit_id = request.GET.get("unit", "").strip()
+    if unit_id and not unit_id.isdigit():
+        messages.error(request, f"单位“{unit_id[:20]}”无效，已显示您的辖区")
+        unit_id = ""
+    unit = units.filter(pk=int(unit_id)).first() if unit_id else units.first()
+    if unit is None:
+        raise Http404("没有可查看的组织")
+    data = selectors.cohort_report(unit, quarter)
+    return render(
+        request,
+        "mentorship/report.html",
+        {"r": data, "units": units[:300], "unit": unit, "quarter": quarter},
+    )
+
+
+@login_required
+def excellent(request):
+    """优秀导师: the year's mentors of the viewer's subtree, ranked, with the criteria; HR issues honours."""
+    if not selectors.is_staff(request.user):
+        raise Http404("页面不存在")
+    year, problem = _year_param(request.GET)
+    if problem:
+        messages.error(request, problem)
+    from certificates.exports import may_export as is_hr
+
+    rows = selectors.excellent_mentors(request.user, year)
+    return render(
+        request,
+        "mentorship/excellent.html",
+        {"rows": rows, "year": year, "may_issue": is_hr(request.user), "label": services.honour_label(year)},
+    )
+
+
+@login_required
+@require_POST
+def excellent_issue(request):
+    from certificates.exports import may_export as is_hr
+
+    if not is_hr(request.user):
+        raise Http404("页面不存在")
+    year, problem = _year_param(request.POST)
+    if problem:
+        messages.error(request, problem)
+        return redirect("mentorship:excellent")
+    try:
+        job = services.honours_issue(user=request.user, year=year, employee_nos=request.POST.getlist("mentor"))
+    except services.MentorshipError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('mentorship:excellent')}?year={year}")
+    messages.success(request, f"已开始颁发{job.title}荣誉证书 {job.total} 本")
+    return redirect("certificates:hr_job", pk=job.pk)

@@ -97,3 +97,60 @@ def test_trainer_assigns_a_suggested_mentor_on_a_phone(phone_page, live_server, 
         dt.date(2026, 3, 1),
         city_trainer.user,
     )
+
+
+def test_signoff_feedback_report_and_honours_fit_a_phone(phone_page, live_server, city_tree, make_worker):
+    """The mentor proposes, the trainer approves, the mentee rates; the report and the 优秀导师 list
+    (with HR's checkboxes) fit 375 px."""
+    trainer = make_worker(unit=city_tree["street_a"], role_codes={roles.TRAINER})
+    hr = make_worker(unit=city_tree["street_a"], role_codes={roles.HR})
+    mentor = make_worker(unit=city_tree["grid_a"], role_codes={roles.TRAINEE, roles.MENTOR}, name="李师傅")
+    mentee = make_worker(unit=city_tree["grid_a"], name="王小新")
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=100)
+    term = services.term_create(
+        actor=trainer.user, mentor=mentor, mentee=mentee, start=start, planned_end=add_months(start, 4)
+    )
+
+    login(phone_page, live_server.url, mentor.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + "/mentorship/")
+    phone_page.get_by_test_id(f"propose-{mentee.employee_no}").click()
+    phone_page.fill("#id_assessment", "能独立入户，沟通耐心，可以独立上岗。")
+    assert fits(phone_page)
+    phone_page.get_by_test_id("propose").click()
+    phone_page.wait_for_load_state("networkidle")
+    assert phone_page.get_by_test_id("signoff-status").inner_text() == "待审核"
+    assert fits(phone_page)
+
+    phone_page.context.clear_cookies()
+    login(phone_page, live_server.url, trainer.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + "/mentorship/signoffs/")
+    phone_page.get_by_test_id(f"pending-{mentee.employee_no}").click()
+    assert fits(phone_page)
+    phone_page.get_by_test_id("approve").click()
+    phone_page.wait_for_load_state("networkidle")
+    assert fits(phone_page)  # back on the list
+    phone_page.goto(live_server.url + "/mentorship/")
+    assert fits(phone_page)  # the trainer's buttons wrap
+    term.refresh_from_db()
+    assert (term.status, term.actual_end) == ("已出师", today)
+
+    phone_page.context.clear_cookies()
+    login(phone_page, live_server.url, mentee.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + f"/mentorship/terms/{term.pk}/feedback/")
+    phone_page.get_by_label("5 星").check()
+    phone_page.fill("#id_comment", "谢谢师傅")
+    assert fits(phone_page)
+    phone_page.get_by_test_id("send-feedback").click()
+    phone_page.wait_for_load_state("networkidle")
+    assert term.feedback.stars == 5
+
+    phone_page.context.clear_cookies()
+    login(phone_page, live_server.url, hr.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + f"/mentorship/report/?quarter={start.year}-Q{(start.month - 1) // 3 + 1}")
+    assert "中位数 <strong>" in phone_page.content() or "暂无数据" in phone_page.get_by_test_id("median").inner_text()
+    assert fits(phone_page)
+    phone_page.goto(live_server.url + f"/mentorship/excellent/?year={today.year}")
+    assert phone_page.get_by_test_id(f"mentor-{mentor.employee_no}").is_visible()
+    assert phone_page.get_by_test_id("issue-honours").is_visible()
+    assert fits(phone_page)

@@ -2,15 +2,23 @@
 which is behind this month; loading twice changes nothing."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from assessments.mentorship import demo
-from assessments.mentorship.models import GuidanceSession, MentorshipTerm
-from assessments.mentorship.selectors import board_terms, compliance_rows
+from assessments.mentorship.models import GuidanceSession, MentorFeedback, MentorshipTerm, SignOff
+from assessments.mentorship.selectors import (
+    add_months,
+    board_terms,
+    cohort_report,
+    compliance_rows,
+    excellent_mentors,
+)
+from assessments.periods import Period
 from lms import demo as lms_demo
-from lms.models import Worker
+from lms.models import OrgUnit, Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +46,23 @@ def test_demo_covers_every_stage_and_is_idempotent():
     rows = compliance_rows(board_terms(wg0001.user), today.replace(day=1))
     assert sorted((r.term.mentee.employee_no, r.status) for r in rows) == [("wg0002", "未达标"), ("wg0007", "达标")]
 
-    counts = (MentorshipTerm.objects.count(), GuidanceSession.objects.count())
+    # sign-off: wg0001's proposal for wg0007 waits for the trainers; two approved today, one returned
+    pending = SignOff.objects.get(status="待审核")
+    assert (pending.term.mentor.employee_no, pending.term.mentee.employee_no) == ("wg0001", "wg0007")
+    assert SignOff.objects.filter(status="已通过", signed_off_on=today).count() == 2
+    assert SignOff.objects.filter(status="已退回").count() == 1
+    # the cohort a year ago: 7 sign-offs after 96, 100 … 120 days → median 108; (180 − 108) ÷ 180 = 40.0 %
+    year_ago = add_months(today, -12)
+    quarter = Period(year_ago.year, (year_ago.month - 1) // 3 + 1)
+    report = cohort_report(OrgUnit.objects.get(parent=None), quarter)
+    assert (report.signed_off, report.median_days, report.sooner_percent) == (7, Decimal("108.00"), Decimal("40.0"))
+    assert report.mentees == 9 and report.mentee_scores.workers == 9
+    # every past mentee and both signed off today rated their mentor; the 优秀导师 list has data
+    assert MentorFeedback.objects.count() == 11
+    admin = Worker.objects.get(employee_no="admin").user
+    rows = excellent_mentors(admin, today.year) + excellent_mentors(admin, today.year - 1)
+    assert any(r.on_time and r.feedback_count for r in rows)
+
+    counts = (MentorshipTerm.objects.count(), GuidanceSession.objects.count(), SignOff.objects.count())
     demo.load(io.StringIO())
-    assert counts == (MentorshipTerm.objects.count(), GuidanceSession.objects.count())
+    assert counts == (MentorshipTerm.objects.count(), GuidanceSession.objects.count(), SignOff.objects.count())
