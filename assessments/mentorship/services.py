@@ -129,7 +129,7 @@ def term_end(*, actor, term: MentorshipTerm, status: str, reason: str = "", on: 
     with transaction.atomic():
         term = MentorshipTerm.objects.select_for_update().get(pk=term.pk)
         if term.status != TermStatus.ACTIVE:
-            raise MentorshipError(f"该帮带期已{term.status}，不能再结束")
+            raise MentorshipError(f"该帮带期的状态是“{term.status}”，不能再结束")
         if on < term.start or on > term.planned_end:
             raise MentorshipError(f"结束日期应在 {term.start:%Y-%m-%d} 至 {term.planned_end:%Y-%m-%d} 之间（帮带期内）")
         if on > timezone.localdate() and on != term.start:
@@ -316,7 +316,7 @@ def session_dispute(*, user, session: GuidanceSession, reason: str) -> GuidanceS
         if session.term.mentee_id != getattr(worker_of(user), "pk", None):
             raise LookupError("未找到该指导记录")
         if session.status != SessionStatus.PENDING:
-            raise MentorshipError(f"该记录已{session.status}，不能再提出异议")
+            raise MentorshipError(f"该记录的状态是“{session.status}”，不能再提出异议")
         session.status, session.dispute_reason = SessionStatus.DISPUTED, reason[:200]
         session.save(update_fields=["status", "dispute_reason"])
         term = session.term
