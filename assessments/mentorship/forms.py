@@ -101,3 +101,49 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "意见不能超过 500 字"},
     )
+
+
+DATE_ERRORS = {"required": "请填写日期", "invalid": "日期应写成 2026-05-01 这样的格式"}
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={key: f"{label}：{text}" for key, text in DATE_ERRORS.items()},
+    )
+
+
+class TermEndForm(forms.Form):
+    """Ending a term early as 已终止. The reason is checked by `term_end` (its message shows on the
+    form); 已出师 is not offered here: it comes only from an approved sign-off."""
+
+    on = _date_field("终止日期")
+    reason = forms.CharField(
+        label="终止原因", max_length=200, required=False, error_messages={"max_length": "终止原因不能超过 200 字"}
+    )
+
+
+class TermReassignForm(forms.Form):
+    """Changing the mentee's mentor: a suggested mentor (radio) or a 工号 typed in, which wins."""
+
+    mentor = forms.CharField(label="推荐的导师", max_length=32, required=False)
+    mentor_no = forms.CharField(
+        label="或填写导师工号",
+        max_length=32,
+        required=False,
+        error_messages={"max_length": "导师工号不能超过 32 个字符"},
+    )
+    on = _date_field("换导师日期")
+    planned_end = _date_field("新帮带期计划结束日期")
+    reason = forms.CharField(
+        label="更换原因", max_length=190, required=False, error_messages={"max_length": "更换原因不能超过 190 字"}
+    )
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("mentor_no") or "").strip() or (data.get("mentor") or "").strip()
+        if not number:
+            self.add_error("mentor_no", "请选择推荐的导师，或填写导师工号")
+        data["employee_no"] = number
+        return data

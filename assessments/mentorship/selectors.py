@@ -120,6 +120,44 @@ def terms_visible(user) -> QuerySet[MentorshipTerm]:
     return qs.filter(q)
 
 
+def parse_term_status(text: str) -> str:
+    """`?status=` of the term list: empty (all) or one of 进行中/已出师/已终止; ValueError in Chinese otherwise."""
+    value = (text or "").strip()
+    if value and value not in TermStatus.values:
+        raise ValueError(f"状态“{value[:20]}”无效，应为{'、'.join(TermStatus.values)}之一，已显示全部")
+    return value
+
+
+def terms_listed(user, *, status: str = "", search: str = "") -> QuerySet[MentorshipTerm]:
+    """The term list: `terms_visible`, newest first, narrowed to a status and to a mentor or mentee
+    (工号 exactly or part of the name)."""
+    qs = terms_visible(user).order_by("-start", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(
+            Q(mentor__employee_no=search)
+            | Q(mentee__employee_no=search)
+            | Q(mentor__name__contains=search)
+            | Q(mentee__name__contains=search)
+        )
+    return qs
+
+
+def term_for_viewer(user, term_id: int) -> MentorshipTerm | None:
+    """A term the user may see (`terms_visible`); None → 404 for anyone else, a peer mentor included."""
+    return terms_visible(user).select_related("mentor__org_unit").filter(pk=term_id).first()
+
+
+def reassign_defaults(term: MentorshipTerm, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The change day and planned end the reassign form starts from: today (or the day after the
+    start for a term not yet begun), and the term's planned end moved into the 3–6 months a new term needs."""
+    today = today or timezone.localdate()
+    on = today if today > term.start else term.start + dt.timedelta(days=1)
+    planned_end = min(max(term.planned_end, add_months(on, 3)), add_months(on, 6))
+    return on, planned_end
+
+
 def sessions_visible(user) -> QuerySet[GuidanceSession]:
     return GuidanceSession.objects.select_related("term__mentor", "term__mentee").filter(
         term__in=terms_visible(user).values("pk")

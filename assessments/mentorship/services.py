@@ -48,6 +48,11 @@ def _may_manage(actor, mentee: Worker) -> bool:
     return mentee.org_unit.path.startswith(worker.org_unit.path)
 
 
+def may_manage_term(actor, term: MentorshipTerm) -> bool:
+    """Whether `actor` may end the term or change its mentor (the pages show the forms only then)."""
+    return _may_manage(actor, term.mentee)
+
+
 def term_errors(
     *,
     mentor: Worker,
@@ -147,6 +152,8 @@ def term_reassign(
 ) -> MentorshipTerm:
     """Change a mentee's mentor: the running term ends (已终止) the day before `on` and a new one
     starts on `on`; the old term and its sessions stay as they were."""
+    if mentor.pk == term.mentor_id:
+        raise MentorshipError(f"{mentor.name}（{mentor.employee_no}）已是这个帮带期的导师，无需更换")
     if on <= term.start:
         raise MentorshipError("更换导师的日期应晚于原帮带期的开始日期")
     reason = (reason or "").strip()

@@ -28,3 +28,10 @@ urlpatterns += [
     path("mentorship/excellent/", views.excellent, name="excellent"),
     path("mentorship/excellent/issue/", views.excellent_issue, name="excellent_issue"),
 ]
+
+urlpatterns += [
+    path("mentorship/terms/", views.terms, name="terms"),
+    path("mentorship/terms/<int:pk>/", views.term_detail, name="term"),
+    path("mentorship/terms/<int:pk>/end/", views.term_end, name="term_end"),
+    path("mentorship/terms/<int:pk>/reassign/", views.term_reassign, name="term_reassign"),
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,7 +21,16 @@ from lms.private_media import private_file_response
 from lms.services import export_job_start
 
 from . import exports, selectors, services
-from .forms import DecisionForm, DisputeForm, FeedbackForm, SessionForm, SignOffForm, TermForm
+from .forms import (
+    DecisionForm,
+    DisputeForm,
+    FeedbackForm,
+    SessionForm,
+    SignOffForm,
+    TermEndForm,
+    TermForm,
+    TermReassignForm,
+)
 from .models import MentorFeedback, MentorshipTerm, SessionStatus, SignOff, SignOffStatus, TermStatus
 
 
@@ -120,6 +131,173 @@ def term_new(request):
                         return redirect("mentorship:index")
             suggestions = selectors.mentor_suggestions(request.user, mentee, values["start"], values["planned_end"])
     return render(request, "mentorship/term_new.html", {"form": form, "mentee": mentee, "suggestions": suggestions})
+
+
+# --- the term list and a term's page (end early, change the mentor) ----------------------------------
+
+
+@login_required
+def terms(request):
+    """帮带期: the terms the viewer may see (staff: their subtree's; a mentor or mentee: their own),
+    newest first, by a validated `?status=` and a mentor or mentee (`?q=`)."""
+    try:
+        status = selectors.parse_term_status(request.GET.get("status", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        status = ""
+    search = request.GET.get("q", "").strip()[:32]
+    rows = selectors.terms_listed(request.user, status=status, search=search)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentorship/terms.html",
+        {
+            "page": page,
+            "status": status,
+            "search": search,
+            "statuses": TermStatus.values,
+            "may_create": selectors.may_create_terms(request.user),
+        },
+    )
+
+
+def _term_for_viewer(request, pk: int) -> MentorshipTerm:
+    term = selectors.term_for_viewer(request.user, pk)
+    if term is None:
+        raise Http404("未找到该帮带期")
+    return term
+
+
+def _suggestion_dates(request, term, form):
+    """The dates mentor suggestions are made for: the posted form's, else `?on=&planned_end=`
+    (validated: junk gives a Chinese message and the defaults), else `reassign_defaults`."""
+    if form is not None and form.is_bound:
+        data = getattr(form, "cleaned_data", {})
+        if data.get("on") and data.get("planned_end") and data["planned_end"] > data["on"]:
+            return data["on"], data["planned_end"], None
+        return (*selectors.reassign_defaults(term), None)
+    if not (request.GET.get("on") or request.GET.get("planned_end")):
+        return (*selectors.reassign_defaults(term), None)
+    probe = TermReassignForm({"on": request.GET.get("on", ""), "planned_end": request.GET.get("planned_end", "")})
+    probe.is_valid()
+    problems = [probe.errors[f][0] for f in ("on", "planned_end") if f in probe.errors]
+    if not problems and probe.cleaned_data["planned_end"] <= probe.cleaned_data["on"]:
+        problems.append("新帮带期计划结束日期应晚于换导师日期")
+    if problems:
+        return (*selectors.reassign_defaults(term), "；".join(problems) + "，已按默认日期推荐")
+    return probe.cleaned_data["on"], probe.cleaned_data["planned_end"], None
+
+
+def _term_page(request, term, *, end_form=None, reassign_form=None):
+    user = request.user
+    worker = worker_of(user)
+    may_manage = services.may_manage_term(user, term)
+    show_forms = may_manage and (
+        term.status == TermStatus.ACTIVE or any(f is not None and f.is_bound for f in (end_form, reassign_form))
+    )
+    context = {
+        "term": term,
+        "sessions": list(term.sessions.order_by("-date", "-id")),
+        "signoffs": list(term.signoffs.order_by("-proposed_at", "-id")),
+        "may_open_signoffs": (worker is not None and term.mentor_id == worker.pk)
+        or selectors.may_decide_signoff(user, term.mentee),
+        "others": list(selectors.terms_visible(user).filter(mentee=term.mentee).exclude(pk=term.pk).order_by("start")),
+        "is_mentee": worker is not None and term.mentee_id == worker.pk,
+        "has_feedback": MentorFeedback.objects.filter(term=term).exists(),
+        "show_forms": show_forms,
+    }
+    if show_forms:
+        on, planned_end, problem = _suggestion_dates(request, term, reassign_form)
+        if problem:
+            messages.error(request, problem)
+        context.update(
+            end_form=end_form or TermEndForm(initial={"on": timezone.localdate()}),
+            reassign_form=reassign_form or TermReassignForm(initial={"on": on, "planned_end": planned_end}),
+            suggestion_on=on,
+            suggestion_end=planned_end,
+            suggestions=[
+                s
+                for s in selectors.mentor_suggestions(user, term.mentee, on, planned_end, limit=11)
+                if s.worker.pk != term.mentor_id
+            ][:10],
+        )
+    return render(request, "mentorship/term_detail.html", context)
+
+
+@login_required
+def term_detail(request, pk: int):
+    """A term: people, dates, status, sessions, sign-off; for a trainer or HR user of the mentee's
+    subtree the forms to end it (已终止) and to change the mentor. Anyone who may not see it: 404."""
+    return _term_page(request, _term_for_viewer(request, pk))
+
+
+def _managed_term(request, pk: int) -> MentorshipTerm:
+    """The term for a POST that changes it: 404 for those who may not see it and for those who may
+    see it but not manage it (a manager, the mentor, the mentee), as the sign-off decision does."""
+    term = _term_for_viewer(request, pk)
+    if not services.may_manage_term(request.user, term):
+        raise Http404("未找到该帮带期")
+    return term
+
+
+@login_required
+@require_POST
+def term_end(request, pk: int):
+    term = _managed_term(request, pk)
+    form = TermEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.term_end(
+                actor=request.user,
+                term=term,
+                status=TermStatus.ENDED,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+            )
+        except services.MentorshipError as exc:
+            text = str(exc)
+            form.add_error("reason" if "原因" in text else "on" if "日期" in text else None, text)
+        else:
+            messages.success(request, f"已终止{term.mentee.name}与导师{term.mentor.name}的帮带期")
+            return redirect("mentorship:term", pk=term.pk)
+    return _term_page(request, term, end_form=form)
+
+
+@login_required
+@require_POST
+def term_reassign(request, pk: int):
+    term = _managed_term(request, pk)
+    form = TermReassignForm(request.POST)
+    if form.is_valid():
+        values = form.cleaned_data
+        number = values["employee_no"]
+        mentor = (
+            Worker.objects.filter(org_scope_q(request.user, "org_unit__"), employee_no=number)
+            .select_related("user", "org_unit")
+            .first()
+        )
+        if mentor is None:
+            form.add_error("mentor_no", f"未找到工号“{number}”，或不在您的辖区内")
+        else:
+            try:
+                new = services.term_reassign(
+                    actor=request.user,
+                    term=term,
+                    mentor=mentor,
+                    on=values["on"],
+                    planned_end=values["planned_end"],
+                    reason=values["reason"],
+                )
+            except services.MentorshipError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"已为{new.mentee.name}更换导师为{new.mentor.name}（{new.start:%Y-%m-%d}–{new.planned_end:%Y-%m-%d}），"
+                    f"原帮带期于 {new.start - dt.timedelta(days=1):%Y-%m-%d} 终止",
+                )
+                return redirect("mentorship:term", pk=new.pk)
+    return _term_page(request, term, reassign_form=form)
 
 
 @login_required

@@ -154,3 +154,33 @@ def test_signoff_feedback_report_and_honours_fit_a_phone(phone_page, live_server
     assert phone_page.get_by_test_id(f"mentor-{mentor.employee_no}").is_visible()
     assert phone_page.get_by_test_id("issue-honours").is_visible()
     assert fits(phone_page)
+
+
+def test_trainer_changes_a_mentor_on_a_phone(phone_page, live_server, city_tree, make_worker):
+    """The term list, the term page with both forms, and a change of mentor, all within 375 px."""
+    trainer = make_worker(unit=city_tree["street_a"], role_codes={roles.TRAINER})
+    mentor = make_worker(unit=city_tree["grid_a"], role_codes={roles.TRAINEE, roles.MENTOR}, name="李师傅")
+    other = make_worker(unit=city_tree["grid_a2"], role_codes={roles.TRAINEE, roles.MENTOR}, name="赵师傅")
+    mentee = make_worker(unit=city_tree["grid_a"], name="王小新")
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=40)
+    term = services.term_create(
+        actor=trainer.user, mentor=mentor, mentee=mentee, start=start, planned_end=add_months(start, 4)
+    )
+
+    login(phone_page, live_server.url, trainer.employee_no, "Test@12345")
+    phone_page.goto(live_server.url + "/mentorship/")
+    phone_page.get_by_test_id("terms-link").click()
+    assert fits(phone_page)
+    phone_page.get_by_test_id(f"term-{term.pk}").get_by_role("link", name="详情").click()
+    assert phone_page.get_by_test_id("term-status").inner_text() == "进行中"
+    assert fits(phone_page)
+    phone_page.get_by_label(f"赵师傅（{other.employee_no}）").check()
+    phone_page.fill("#id_re_reason", "导师调岗")
+    phone_page.get_by_test_id("reassign").click()
+    phone_page.wait_for_load_state("networkidle")
+    assert phone_page.get_by_test_id("term-status").inner_text() == "进行中"
+    assert "赵师傅" in phone_page.locator("dl.kv").inner_text()
+    assert fits(phone_page)
+    term.refresh_from_db()
+    assert (term.status, term.actual_end) == ("已终止", today - dt.timedelta(days=1))
