@@ -1,6 +1,7 @@
 """Competency scores: evidence rows → stored scores per worker and period (docs/rules.md, 7.1 "能力评分").
 
-The recompute is set-based: per period a handful of statements, whatever the number of workers.
+The recompute is set-based: a handful of statements per year (with the quarters of it asked for),
+whatever the number of workers.
 The statements are plain SQL because the ORM cannot express the method of a source (衰减平均 in
 closed form over window functions, 最新, 平均, 最高) feeding a weighted mean, a mean of means and
 an INSERT … SELECT in one pass. The same SQL text runs on SQLite and PostgreSQL; tables and columns
