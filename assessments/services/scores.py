@@ -1,6 +1,7 @@
 """Competency scores: evidence rows → stored scores per worker and period (docs/rules.md, 7.1 "能力评分").
 
-The recompute is set-based: per period a handful of statements, whatever the number of workers.
+The recompute is set-based: a handful of statements per year (with the quarters of it asked for),
+whatever the number of workers.
 The statements are plain SQL because the ORM cannot express the method of a source (衰减平均 in
 closed form over window functions, 最新, 平均, 最高) feeding a weighted mean, a mean of means and
 an INSERT … SELECT in one pass. The same SQL text runs on SQLite and PostgreSQL; tables and columns
@@ -115,66 +116,151 @@ def _round(expression: str) -> str:
     return f"FLOOR({expression} + 0.5 + {EPSILON})"
 
 
+@dataclass(frozen=True)
+class YearGroup:
+    """The periods of one calendar year a recompute asks for: the year itself and/or some of its
+    quarters. One statement computes them all from one sorted pass over the year's evidence."""
+
+    year: int
+    with_year: bool
+    quarters: tuple[int, ...]
+
+    @property
+    def periods(self) -> list[Period]:
+        return ([Period(self.year)] if self.with_year else []) + [Period(self.year, q) for q in self.quarters]
+
+    @property
+    def codes(self) -> list[str | None]:
+        """Year, Q1…Q4: the period's code when asked for, else None (matches no plan row)."""
+        year = Period(self.year).code if self.with_year else None
+        return [year] + [Period(self.year, q).code if q in self.quarters else None for q in range(1, 5)]
+
+    @property
+    def first_day(self) -> dt.date:
+        return min(period.start for period in self.periods)
+
+    @property
+    def last_day(self) -> dt.date:
+        return max(period.end for period in self.periods)
+
+
+def year_groups(periods: Iterable[Period]) -> list[YearGroup]:
+    by_year: dict[int, set[int | None]] = {}
+    for period in periods:
+        by_year.setdefault(period.year, set()).add(period.quarter)
+    return [
+        YearGroup(year, None in parts, tuple(sorted(q for q in parts if q is not None)))
+        for year, parts in sorted(by_year.items())
+    ]
+
+
+def _decay_weight(k: str, n: str, decay: str) -> str:
+    return f"CASE WHEN {k} = 1 THEN POWER(1 - {decay}, {n} - 1) ELSE {decay} * POWER(1 - {decay}, {n} - {k}) END"
+
+
 @functools.cache
 def _source_ctes(workers: int, one_indicator: bool) -> str:
-    """WITH plan, ranked, sources: per (worker, indicator code, source) of the period's plan, the
-    evidence rows in the period (n) and the method's value in hundredths (value_c), rounded.
+    """WITH … sources: per worker, period and (indicator code, source) of that period's plan, the
+    evidence rows in the period (rows_n) and the method's value in hundredths (value_c), rounded —
+    for a year and/or its quarters (a `YearGroup`) at once.
 
-    Parameters: period, first day, last day, [worker ids…], [indicator code], then the method names
-    衰减平均, 最新, 平均 (anything else is 最高).
+    Parameters: `_source_params`.
 
     衰减平均 in closed form: with k = row_number() in (occurred_on, id) order and n = count,
     s_n = Σ x_k·w_k where w_1 = (1−a)^(n−1) and w_k = a·(1−a)^(n−k) for k ≥ 2 — the recurrence
     s_1 = x_1, s_k = a·x_k + (1−a)·s_(k−1) unrolled.
+
+    How the statement stays cheap at city scale (bench: 100,000 workers, 5,000,000 evidence rows):
+    - the windows see only narrow evidence columns keyed by two integers (worker, `pair` = the
+      number of an (indicator code, source) of the plans), not the plan's strings; the plan's
+      method, weight and minimum join the grouped values afterwards;
+    - one sort serves the year and its quarters: the year's window orders by (quarter, occurred_on,
+      id) — the same order as (occurred_on, id), as the quarter follows from the date — so its sort
+      key (worker, pair, quarter, occurred_on, id) also partitions and orders the quarters' windows;
+    - the year's values are added up from the quarters' partial sums (Σ over a year's rows =
+      Σ over its quarters), so the rows are grouped once.
     """
     pp, e, i = sql.columns(PeriodPlan, "pp"), sql.columns(Evidence, "e"), sql.columns(Indicator, "i")
     double = "DOUBLE PRECISION"
-    decay_weight = "CASE WHEN k = 1 THEN POWER(1 - decay, n - 1) ELSE decay * POWER(1 - decay, n - k) END"
-    method_value = (
-        f"(CASE MAX(method) WHEN %s THEN SUM(x * {decay_weight}) WHEN %s THEN MAX(CASE WHEN k = n THEN x END)"
-        " WHEN %s THEN AVG(x) ELSE MAX(x) END)"
+    quarter_of = (
+        f"CASE WHEN {e.occurred_on} <= %s THEN {{0}} WHEN {e.occurred_on} <= %s THEN {{1}}"
+        f" WHEN {e.occurred_on} <= %s THEN {{2}} ELSE {{3}} END"
     )
-    indicator_filter = " AND plan.code = %s" if one_indicator else ""
+    indicator_filter = " AND pairs.code = %s" if one_indicator else ""
+    value = "(CASE plan.method WHEN %s THEN p.decayed WHEN %s THEN p.latest WHEN %s THEN p.mean ELSE p.top END)"
     return f"""
 WITH plan AS (
-    SELECT {pp.indicator_code} AS code, {pp.primary_code} AS primary_code, {pp.source} AS source,
-           {pp.method} AS method, {pp.min_count} AS min_count,
+    SELECT {pp.period} AS period, {pp.indicator_code} AS code, {pp.primary_code} AS primary_code,
+           {pp.source} AS source, {pp.method} AS method, {pp.min_count} AS min_count,
            CAST({pp.weight} AS {double}) AS weight, CAST({pp.decay} AS {double}) AS decay
     FROM {sql.table(PeriodPlan)} pp
-    WHERE {pp.period} = %s AND {pp.weight} > 0
+    WHERE {pp.period} IN (%s, %s, %s, %s, %s) AND {pp.weight} > 0
+),
+pairs AS (
+    SELECT code, source, ROW_NUMBER() OVER (ORDER BY code, source) AS pair,
+           MAX(CASE WHEN period = %s THEN decay END) AS decay_y, MAX(CASE WHEN period = %s THEN decay END) AS decay_1,
+           MAX(CASE WHEN period = %s THEN decay END) AS decay_2, MAX(CASE WHEN period = %s THEN decay END) AS decay_3,
+           MAX(CASE WHEN period = %s THEN decay END) AS decay_4
+    FROM plan GROUP BY code, source
 ),
 ranked AS (
-    SELECT {e.worker} AS worker_id, plan.code, plan.primary_code, plan.source, plan.method, plan.min_count,
-           plan.weight, plan.decay, CAST({e.score} AS {double}) AS x,
-           ROW_NUMBER() OVER (PARTITION BY {e.worker}, plan.code, plan.source ORDER BY {e.occurred_on}, {e.pk}) AS k,
-           COUNT(*) OVER (PARTITION BY {e.worker}, plan.code, plan.source) AS n
-    FROM {sql.table(Evidence)} e
-    JOIN {sql.table(Indicator)} i ON {i.pk} = {e.indicator}
-    JOIN plan ON plan.code = {i.code} AND plan.source = {e.source}
-    WHERE {e.occurred_on} >= %s AND {e.occurred_on} <= %s{_in_list(e.worker, workers)}{indicator_filter}
+    SELECT worker_id, pair, quarter, x, decay_y, decay_q,
+           ROW_NUMBER() OVER (PARTITION BY worker_id, pair ORDER BY quarter, occurred_on, id) AS k,
+           COUNT(*) OVER (PARTITION BY worker_id, pair) AS n,
+           ROW_NUMBER() OVER (PARTITION BY worker_id, pair, quarter ORDER BY occurred_on, id) AS kq,
+           COUNT(*) OVER (PARTITION BY worker_id, pair, quarter) AS nq
+    FROM (
+        SELECT {e.worker} AS worker_id, pairs.pair, {e.occurred_on} AS occurred_on, {e.pk} AS id,
+               CAST({e.score} AS {double}) AS x, pairs.decay_y,
+               {quarter_of.format(*range(1, 5))} AS quarter,
+               {quarter_of.format(*(f"pairs.decay_{q}" for q in range(1, 5)))} AS decay_q
+        FROM {sql.table(Evidence)} e
+        JOIN {sql.table(Indicator)} i ON {i.pk} = {e.indicator}
+        JOIN pairs ON pairs.code = {i.code} AND pairs.source = {e.source}
+        WHERE {e.occurred_on} >= %s AND {e.occurred_on} <= %s{_in_list(e.worker, workers)}{indicator_filter}
+    ) evidence_in
+),
+by_quarter AS (
+    -- one group per worker, pair and quarter: the quarter's values, and the year's partial sums
+    SELECT worker_id, pair, quarter, COUNT(*) AS rows_n, SUM(x) AS total, MAX(x) AS top,
+           SUM(x * {_decay_weight("kq", "nq", "decay_q")}) AS decayed, MAX(CASE WHEN kq = nq THEN x END) AS latest,
+           SUM(x * {_decay_weight("k", "n", "decay_y")}) AS year_decayed, MAX(CASE WHEN k = n THEN x END) AS year_latest
+    FROM ranked
+    GROUP BY worker_id, pair, quarter
+),
+per_period AS (
+    SELECT worker_id, pair, %s AS period, SUM(rows_n) AS rows_n, SUM(year_decayed) AS decayed,
+           MAX(year_latest) AS latest, SUM(total) / SUM(rows_n) AS mean, MAX(top) AS top
+    FROM by_quarter GROUP BY worker_id, pair
+    UNION ALL
+    SELECT worker_id, pair, CASE quarter WHEN 1 THEN %s WHEN 2 THEN %s WHEN 3 THEN %s ELSE %s END,
+           rows_n, decayed, latest, total / rows_n, top
+    FROM by_quarter
 ),
 sources AS (
-    -- grouped by the window's partition only (the plan's columns are the same on every row of a
-    -- group, hence MAX), so PostgreSQL aggregates the window's sorted output without sorting again
-    SELECT worker_id, code, source, MAX(primary_code) AS primary_code, MAX(weight) AS weight,
-           MAX(min_count) AS min_count, COUNT(*) AS rows_n, {_round(f"{method_value} * 100")} AS value_c
-    FROM ranked
-    GROUP BY worker_id, code, source
+    SELECT p.worker_id, p.period, plan.code, plan.source, plan.primary_code, plan.weight, plan.min_count,
+           p.rows_n, {_round(f"{value} * 100")} AS value_c
+    FROM per_period p
+    JOIN pairs ON pairs.pair = p.pair
+    JOIN plan ON plan.period = p.period AND plan.code = pairs.code AND plan.source = pairs.source
 )"""
 
 
-def _source_params(period: Period, worker_ids: list[int], code: str | None = None) -> list:
-    params = [period.code, sql.date_param(period.start), sql.date_param(period.end), *worker_ids]
+def _source_params(group: YearGroup, worker_ids: list[int], code: str | None = None) -> list:
+    codes = group.codes
+    quarter_ends = [sql.date_param(Period(group.year, q).end) for q in (1, 2, 3)]
+    params = [*codes, *codes, *quarter_ends, *quarter_ends]
+    params += [sql.date_param(group.first_day), sql.date_param(group.last_day), *worker_ids]
     if code is not None:
         params.append(code)
-    return [*params, PlanMethod.DECAY.value, PlanMethod.LATEST.value, PlanMethod.MEAN.value]
+    return [*params, *codes, PlanMethod.DECAY.value, PlanMethod.LATEST.value, PlanMethod.MEAN.value]
 
 
 @functools.cache
 def _insert_scores_sql(workers: int) -> str:
-    """Buys: the whole recompute in one statement per period (100,000 workers: one pass over the
-    evidence instead of one query per worker) — the ORM has no INSERT … SELECT nor window functions
-    inside an aggregate."""
+    """Buys: the whole recompute of a year and its quarters in one statement (100,000 workers: one
+    pass over the evidence instead of one query per worker and period) — the ORM has no INSERT …
+    SELECT nor window functions inside an aggregate."""
     s = sql.columns(CompetencyScore)
     ctes = _source_ctes(workers, False)
     return f"""
@@ -184,20 +270,23 @@ counted AS (
     SELECT * FROM sources WHERE rows_n >= min_count
 ),
 indicators AS (
-    SELECT worker_id, code, MAX(primary_code) AS primary_code, SUM(rows_n) AS n,
+    SELECT worker_id, period, code, MAX(primary_code) AS primary_code, SUM(rows_n) AS n,
            {_round("SUM(weight * value_c) / SUM(weight)")} AS score_c
-    FROM counted GROUP BY worker_id, code
+    FROM counted GROUP BY worker_id, period, code
 ),
 primaries AS (
-    SELECT worker_id, primary_code AS code, SUM(n) AS n, {_round("AVG(score_c)")} AS score_c
-    FROM indicators GROUP BY worker_id, primary_code
+    SELECT worker_id, period, primary_code AS code, SUM(n) AS n, {_round("AVG(score_c)")} AS score_c
+    FROM indicators GROUP BY worker_id, period, primary_code
 ),
 overall AS (
-    SELECT worker_id, SUM(n) AS n, {_round("AVG(score_c)")} AS score_c FROM primaries GROUP BY worker_id
+    SELECT worker_id, period, SUM(n) AS n, {_round("AVG(score_c)")} AS score_c FROM primaries GROUP BY worker_id, period
 )
-SELECT worker_id, %s, %s, code, score_c / 100.0, n, %s FROM indicators
-UNION ALL SELECT worker_id, %s, %s, code, score_c / 100.0, n, %s FROM primaries
-UNION ALL SELECT worker_id, %s, %s, '', score_c / 100.0, n, %s FROM overall"""
+SELECT worker_id, period, %s, code, score_c / 100.0, n, %s FROM indicators
+UNION ALL SELECT worker_id, period, %s, code, score_c / 100.0, n, %s FROM primaries
+UNION ALL SELECT worker_id, period, %s, '', score_c / 100.0, n, %s FROM overall
+-- Buys: the unique index (worker, period, kind, code) is filled in key order, not at random (bench,
+-- the year and its quarters, 7.5 M rows: the statement 192 s → 158 s; hash aggregates lose the order)
+ORDER BY worker_id, period"""
 
 
 @functools.cache
@@ -295,17 +384,23 @@ def competency_recompute(
         _lock(ids)
         if connection.vendor == "postgresql" and ids is None:
             # A city's sorts fit in memory instead of spilling to disk (this transaction only).
-            sql.execute("SET LOCAL work_mem = '256MB'")
-        for period in periods:
+            sql.execute("SET LOCAL work_mem = '512MB'")
+            # The period plans were just rewritten: without fresh statistics the planner takes the
+            # plan for one row and reads the evidence through an index once per indicator (bench:
+            # 37 bitmap scans over the whole table instead of one sequential scan).
+            sql.execute(f"ANALYZE {sql.table(PeriodPlan)}")
+        kinds = [ScoreKind.INDICATOR.value, ScoreKind.PRIMARY.value, ScoreKind.OVERALL.value]
+        tail = [value for kind in kinds for value in (kind, now)]
+        for group in year_groups(periods):
             for chunk in [None] if ids is None else _chunks(ids):
                 workers = chunk or []
-                # Markers first: evidence committed after this point marks the worker stale again.
-                sql.execute(_delete_stale_sql(len(workers)), [period.code, *workers])
-                sql.execute(_delete_scores_sql(len(workers)), [period.code, *workers])
-                kinds = [ScoreKind.INDICATOR.value, ScoreKind.PRIMARY.value, ScoreKind.OVERALL.value]
-                tail = [value for kind in kinds for value in (period.code, kind, now)]
-                written += sql.execute(_insert_scores_sql(len(workers)), _source_params(period, workers) + tail)
-            _unit_stats_refresh(period, ids)
+                for period in group.periods:
+                    # Markers first: evidence committed after this point marks the worker stale again.
+                    sql.execute(_delete_stale_sql(len(workers)), [period.code, *workers])
+                    sql.execute(_delete_scores_sql(len(workers)), [period.code, *workers])
+                written += sql.execute(_insert_scores_sql(len(workers)), _source_params(group, workers) + tail)
+            for period in group.periods:
+                _unit_stats_refresh(period, ids)
         if ids is None:
             # Buys: the incremental recompute's unit statistics (bench: one worker after a city-wide
             # recompute, ~1.1 s → ~50 ms): fresh statistics let the planner reach a unit's scores
@@ -341,7 +436,8 @@ def competency_recompute_stale(*, today: dt.date | None = None) -> int:
 def source_lines(*, worker_id: int, period: Period, code: str) -> dict[str, tuple[int, int]]:
     """Per source of one indicator: (evidence rows in the period, value in hundredths), computed by
     the recompute's own CTEs (used by assessments.profiles.indicator_explanation)."""
-    rows = sql.fetch_all(_explain_sql(), _source_params(period, [worker_id], code))
+    group = year_groups([period])[0]
+    rows = sql.fetch_all(_explain_sql(), _source_params(group, [worker_id], code))
     return {source: (int(n), int(value_c)) for source, n, value_c in rows}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -134,3 +135,40 @@ def measure(incremental_runs: int = 20) -> None:
     )
     count = CompetencyScore.objects.filter(period=str(YEAR)).count()
     print(f"stored scores for {Period(YEAR).label}: {count:,} rows")
+
+
+# --- the two competency pages (tests/bench/test_bench_competency_pages.py) -------------------------
+
+CITY = "压测市"
+MANAGER_NO = "M000001"
+
+
+def pages_prepare(path: str, sessions: int = 64) -> None:
+    """Make the seeded database ready for the page bench and write its sessions to `path` (JSON):
+    the stored scores and unit statistics of the year (a full recompute when there are none yet), a
+    city-level manager (管理者 at 压测市, whose 能力分析 heat map covers the whole city: districts →
+    streets → communities → grids) and signed-in sessions for him and `sessions` workers."""
+    import json
+
+    from assessments.models import CompetencyUnitStat
+    from lms import roles
+    from lms.models import OrgUnit
+    from lms.services import worker_create
+    from tests.bench.sessions import bench_sessions_create
+
+    if not CompetencyUnitStat.objects.filter(period=str(YEAR)).exists():
+        started = time.perf_counter()
+        competency_recompute(periods=year_and_quarters(YEAR), today=TODAY)
+        print(f"full recompute for the page bench: {time.perf_counter() - started:.0f}s")
+    manager = Worker.objects.filter(employee_no=MANAGER_NO).first()
+    if manager is None:
+        city = OrgUnit.objects.get(name=CITY, parent=None)
+        manager = worker_create(employee_no=MANAGER_NO, name="压测管理者", org_unit=city, role_codes={roles.MANAGER})
+        Worker.objects.filter(pk=manager.pk).update(must_change_password=False)
+    workers = list(
+        Worker.objects.filter(employee_no__startswith="E").select_related("user").order_by("pk")[:: 100_000 // sessions]
+    )[:sessions]
+    keys = bench_sessions_create([manager.user] + [w.user for w in workers])
+    Path(path).write_text(
+        json.dumps({"manager": keys[0].session_key, "workers": [s.session_key for s in keys[1:]]}), encoding="utf-8"
+    )
