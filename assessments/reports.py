@@ -9,7 +9,6 @@ sent by a view that checks who is asking, or written into an export job's privat
 
 from __future__ import annotations
 
-import atexit
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,11 +21,9 @@ from django.utils.safestring import mark_safe
 
 from assessments.charts import axis_label, radar_svg
 from assessments.periods import Period
+from certificates.rendering import font_stylesheet
 
 _lock = threading.RLock()
-_state: dict = {}
-# Drop WeasyPrint objects before interpreter teardown (their __del__ fails once modules are gone).
-atexit.register(_state.clear)
 
 
 @dataclass(frozen=True)
@@ -108,32 +105,10 @@ def report_sheet(worker, period: Period) -> ReportSheet:
     )
 
 
-def _stylesheet():
-    """(FontConfiguration, CSS), built once per process, with the certificates' font stack."""
-    if "css" not in _state:
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
-        from certificates.rendering import common_font_path, full_font
-
-        common = common_font_path()
-        path, _, family = full_font()
-        local = f'local("{family}"), ' if family else ""
-        font_config = FontConfiguration()
-        css_text = (
-            f'@font-face {{ font-family: "GACommon"; src: url("{common.as_uri()}"); }}\n'
-            f'@font-face {{ font-family: "GAFull"; src: {local}url("{path.as_uri()}"); }}\n'
-            + render_to_string("assessments/competency/pdf/report.css")
-            + '\nbody { font-family: "GACommon", "GAFull"; }\n'
-        )
-        _state["css"] = (font_config, CSS(string=css_text, font_config=font_config))
-    return _state["css"]
-
-
 def _document(sheets: list[ReportSheet]):
     from weasyprint import HTML
 
-    font_config, css = _stylesheet()
+    font_config, css = font_stylesheet("assessments/competency/pdf/report.css")
     body = "".join(
         render_to_string("assessments/competency/pdf/sheet.html", {"s": sheet, "radar": mark_safe(sheet.radar)})
         for sheet in sheets

@@ -95,31 +95,42 @@ def common_font_path() -> Path:
     return target
 
 
-def _stylesheet(batch_font: Path | None = None):
-    """(FontConfiguration, CSS), built once per process (and once per batch font)."""
-    key = str(batch_font or "")
-    if key not in _state:
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
+CERTIFICATE_CSS = "certificates/pdf/certificate.css"
 
-        common = common_font_path()
-        path, _, family = full_font()
-        local = f'local("{family}"), ' if family else ""
-        font_config = FontConfiguration()
-        faces = ""
-        stack = '"GACommon", "GAFull"'
-        if batch_font is not None:
-            faces = f'@font-face {{ font-family: "GABatch"; src: url("{batch_font.as_uri()}"); }}\n'
-            stack = '"GABatch", ' + stack
-        css_text = (
-            faces
-            + f'@font-face {{ font-family: "GACommon"; src: url("{common.as_uri()}"); }}\n'
-            + f'@font-face {{ font-family: "GAFull"; src: {local}url("{path.as_uri()}"); }}\n'
-            + render_to_string("certificates/pdf/certificate.css")
-            + f"\nbody {{ font-family: {stack}; }}\n"
-        )
-        _state[key] = (font_config, CSS(string=css_text, font_config=font_config))
-    return _state[key]
+
+def font_stylesheet(css_template: str, batch_font: Path | None = None):
+    """(FontConfiguration, CSS) of a PDF: the template's rules over the project's Chinese font stack
+    (a batch's own subset first if given, the pre-subset common font, the full system font behind),
+    built once per process per template and batch font. Certificates, the survey card and the
+    competency report all print through it."""
+    key = (css_template, str(batch_font or ""))
+    with _lock:
+        if key not in _state:
+            from weasyprint import CSS
+            from weasyprint.text.fonts import FontConfiguration
+
+            common = common_font_path()
+            path, _, family = full_font()
+            local = f'local("{family}"), ' if family else ""
+            font_config = FontConfiguration()
+            faces = ""
+            stack = '"GACommon", "GAFull"'
+            if batch_font is not None:
+                faces = f'@font-face {{ font-family: "GABatch"; src: url("{batch_font.as_uri()}"); }}\n'
+                stack = '"GABatch", ' + stack
+            css_text = (
+                faces
+                + f'@font-face {{ font-family: "GACommon"; src: url("{common.as_uri()}"); }}\n'
+                + f'@font-face {{ font-family: "GAFull"; src: {local}url("{path.as_uri()}"); }}\n'
+                + render_to_string(css_template)
+                + f"\nbody {{ font-family: {stack}; }}\n"
+            )
+            _state[key] = (font_config, CSS(string=css_text, font_config=font_config))
+        return _state[key]
+
+
+def _stylesheet(batch_font: Path | None = None):
+    return font_stylesheet(CERTIFICATE_CSS, batch_font)
 
 
 def batch_font_build(sheets: list[CertificateSheet], directory: Path) -> Path:
@@ -286,7 +297,7 @@ def render_many(
                 render_combined(sheets, Path(batch_path), batch_font=batch_font)
     finally:
         if batch_font is not None:
-            _state.pop(str(batch_font), None)  # its file goes with the work directory
+            _state.pop((CERTIFICATE_CSS, str(batch_font)), None)  # its file goes with the work directory
         shutil.rmtree(workdir, ignore_errors=True)
 
 
