@@ -252,15 +252,7 @@ def compliance_rows(terms: QuerySet[MentorshipTerm], month: dt.date) -> list[Com
             Q(actual_end__gte=first) | Q(actual_end__isnull=True, planned_end__gte=first)
         )
     ]
-    counts: dict[int, int] = {}
-    for term_id in GuidanceSession.objects.filter(
-        term__in=[t.pk for t in touching],
-        type=SessionType.HOME_VISIT,
-        status=SessionStatus.CONFIRMED,
-        date__gte=first,
-        date__lte=last,
-    ).values_list("term_id", flat=True):
-        counts[term_id] = counts.get(term_id, 0) + 1
+    counts = confirmed_visit_counts([t.pk for t in touching], first, last)
     rows = [ComplianceRow(t, first, term_required_visits(t, first), counts.get(t.pk, 0)) for t in touching]
     rows.sort(key=lambda r: (r.met, r.term.mentor.employee_no, r.term.mentee.employee_no, r.term.start))
     return rows
