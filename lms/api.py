@@ -213,7 +213,14 @@ def me(request):
     )
 
 
-for _app in ("courses", "casebank", "assessments", "assessments.mentorship", "certificates"):
+for _app in (
+    "courses",
+    "casebank",
+    "assessments",
+    "assessments.mentorship",
+    "assessments.competitions",
+    "certificates",
+):
     if find_spec(f"{_app}.api") is not None:
         _module = import_module(f"{_app}.api")
         if hasattr(_module, "router"):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "casebank",
     "assessments",
     "assessments.mentorship",
+    "assessments.competitions",
     "certificates",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

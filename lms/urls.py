@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("assessments.urls")),
     path("", include("assessments.mentorship.urls")),
+    path("", include("assessments.competitions.urls")),
     path("", include("courses.urls")),
     path("", include("casebank.urls")),
 ]

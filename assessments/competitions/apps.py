@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class CompetitionsConfig(AppConfig):
+    """技能比武 (docs/rules.md, 14): competitions, their rounds, judging, rankings and awards."""
+
+    name = "assessments.competitions"
+    label = "competitions"
+    verbose_name = "技能比武"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from assessments.hooks import register_attempt_graded
+
+        from . import services
+
+        register_attempt_graded(services.knowledge_result_record)
