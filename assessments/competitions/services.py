@@ -18,7 +18,6 @@ from assessments.competitions import ranking, selectors
 from assessments.competitions.models import (
     Board,
     Competition,
-    Criterion,
     Entry,
     JudgeScore,
     PanelJudge,
