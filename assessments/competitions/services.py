@@ -256,6 +256,35 @@ def round_close(*, round_: Round, actor, now: dt.datetime | None = None) -> Roun
 # --- knowledge rounds ---------------------------------------------------------------------------------
 
 
+def knowledge_round_sync(*, round_: Round) -> None:
+    """Make a knowledge round's quiz the contest paper: it opens at the round's start and closes at
+    its end for everyone at once, one attempt, the round's duration, answers and scores shown only
+    after the close. Called whenever a round is saved or imported."""
+    quiz = round_.quiz
+    if round_.kind != RoundKind.KNOWLEDGE or quiz is None:
+        return
+    from assessments.models import ReviewWhen
+
+    quiz.opens_at = round_.starts_at
+    quiz.closes_at = round_.ends_at
+    quiz.attempts_allowed = 1
+    quiz.time_limit_minutes = round_.duration_minutes
+    quiz.review_answers = ReviewWhen.AFTER_CLOSE
+    quiz.review_score = ReviewWhen.AFTER_CLOSE
+    quiz.is_draft = False
+    quiz.save(
+        update_fields=[
+            "opens_at",
+            "closes_at",
+            "attempts_allowed",
+            "time_limit_minutes",
+            "review_answers",
+            "review_score",
+            "is_draft",
+        ]
+    )
+
+
 def knowledge_result_record(attempt) -> None:
     """Called when a knowledge paper is graded (assessments.hooks): its percentage and time taken
     from the round's start become the contestant's result."""
