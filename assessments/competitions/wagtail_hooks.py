@@ -110,10 +110,13 @@ class CompetitionAdminForm(WagtailAdminModelForm):
             probe = Competition(organiser_unit=cleaned.get("organiser_unit"))
             if not selectors.can_manage(user, probe):
                 self.add_error("organiser_unit", "主办单位须在您的辖区内（全市比赛由市级培训管理员主办）")
+        rounds = self.formsets.get("rounds")
+        # the formsets are validated after this form: validate them first to read their rows
+        valid_rows = rounds is not None and rounds.is_valid()
         names = [
             form.cleaned_data.get("name")
-            for form in self.formsets.get("rounds", []).forms
-            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+            for form in (rounds.forms if valid_rows else [])
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         repeated = {n for n in names if n and names.count(n) > 1}
         if repeated:
@@ -133,7 +136,7 @@ class RoundAdminForm(_IndicatorCodesMixin, WagtailAdminModelForm):
         cleaned = super().clean()
         criteria = self.formsets.get("criteria")
         maxima = []
-        if criteria is not None:
+        if criteria is not None and criteria.is_valid():  # validated after this form otherwise
             for form in criteria.forms:
                 data = getattr(form, "cleaned_data", None) or {}
                 if data and not data.get("DELETE") and data.get("max_score") is not None:
