@@ -10,8 +10,31 @@ class CompetitionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from assessments.hooks import register_attempt_graded
+        from lms.hooks import register_home_section
 
         from . import services
+        from .views import organiser
 
         register_attempt_graded(services.knowledge_result_record)
+        register_home_section("trainee", organiser.home_section)
+        # Trainers define competitions in the Wagtail admin (wagtail_hooks.py); their group gets the
+        # model permissions after every app has migrated (see assessments.apps for the reason).
+        post_migrate.connect(_grant_trainer_permissions, dispatch_uid="competitions_trainer_permissions")
+
+
+TRAINER_MODELS = ("competition", "round", "criterion")
+
+
+def _grant_trainer_permissions(**kwargs):
+    from django.contrib.auth.models import Permission
+
+    from lms import roles
+    from lms.services import role_groups_ensure
+
+    group = role_groups_ensure()[roles.TRAINER]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="competitions", content_type__model__in=TRAINER_MODELS)
+    )

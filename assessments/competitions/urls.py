@@ -10,6 +10,13 @@ urlpatterns = [
     path("competitions/", organiser.competition_list, name="list"),
     path("competitions/<int:pk>/", organiser.competition_detail, name="detail"),
     path("competitions/<int:pk>/manage/", organiser.competition_manage, name="manage"),
+    path("competitions/<int:pk>/enter/", organiser.competition_enter, name="enter"),
+    path("competitions/<int:pk>/withdraw/", organiser.competition_withdraw, name="withdraw"),
+    path("competitions/<int:pk>/entrants/", organiser.entrants, name="entrants"),
+    path("competitions/<int:pk>/nominate/", organiser.nominate, name="nominate"),
+    path("competitions/<int:pk>/promote/", organiser.promote, name="promote"),
+    path("competitions/import/", organiser.competition_import_page, name="import"),
+    path("competitions/rounds/<int:round_id>/panels/", organiser.panels, name="panels"),
     # judging: panels, score sheets, reviews, closing, paper sheets (views/judging.py)
     path("competitions/judging/", judging.judging_index, name="judging"),
     path("competitions/rounds/<int:round_id>/judge/", judging.judge_round, name="judge_round"),

@@ -93,7 +93,7 @@ def test_navigation_tabs_follow_roles_and_mark_the_current_page(client, city_tre
     client.force_login(trainee.user)
     tabs = client.get(reverse("trainee_home")).context["nav_tabs"]
     labels = [t["label"] for t in tabs]
-    assert labels == ["我的学习", "课程", "案例库", "测验", "证书"]
+    assert labels == ["我的学习", "课程", "案例库", "测验", "证书", "技能比武"]
     assert [t["label"] for t in tabs if t["active"]] == ["我的学习"]
     judge = make_worker(unit=city_tree["city"], role_codes={roles.JUDGE})
     client.force_login(judge.user)
