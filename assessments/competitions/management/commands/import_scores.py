@@ -15,14 +15,14 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--competition", required=True, help="比赛名称")
-        parser.add_argument("--round", required=True, dest="round_name", help="轮次名称")
+        parser.add_argument("--round", required=True, help="轮次名称")
 
     def run_import(self, path, **options):
         round_ = (
             Round.objects.select_related("competition")
-            .filter(competition__name=options["competition"], name=options["round_name"])
+            .filter(competition__name=options["competition"], name=options["round"])
             .first()
         )
         if round_ is None:
-            raise CommandError(f"未找到比赛“{options['competition']}”的轮次“{options['round_name']}”")
+            raise CommandError(f"未找到比赛“{options['competition']}”的轮次“{options['round']}”")
         return judge_scores_import(round_=round_, rows=read_rows(path, required=SCORE_COLUMNS), actor=None)
