@@ -11,7 +11,10 @@ class CompetitionsConfig(AppConfig):
 
     def ready(self):
         from assessments.hooks import register_attempt_graded
+        from lms.hooks import register_home_section
 
         from . import services
+        from .views import judging
 
         register_attempt_graded(services.knowledge_result_record)
+        register_home_section("trainee", judging.home_section)

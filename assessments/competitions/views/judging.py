@@ -430,3 +430,22 @@ def scores_import(request, round_id: int):
         },
         status=400 if rejected else 200,
     )
+
+
+# --- home card ---------------------------------------------------------------------------------------------
+
+
+def home_section(request):
+    """评委评分 card on 我的学习: for judges sitting on a panel of an open round (their progress)."""
+    worker = worker_of(request.user)
+    if worker is None or not PanelJudge.objects.filter(judge=worker, panel__round__closed_at__isnull=True).exists():
+        return None
+    open_seats = [s for s in judging.judged_rounds_of(worker) if not s.closed]
+    if not open_seats:
+        return None
+    return {
+        "title": "评委评分",
+        "template": "competitions/judging/_home_card.html",
+        "context": {"seats": open_seats},
+        "order": 20,
+    }
