@@ -460,3 +460,24 @@ def test_trimmed_mean_with_4_5_and_7_judges(contest, make_worker, totals, expect
     result = RoundResult.objects.get(round=practical, entry=entry)
     assert (result.score, result.judge_count) == (expected, len(totals))
     assert result.percent == (expected * 100 / D("30")).quantize(D("0.01"))
+
+
+def test_home_card_for_judges_of_open_rounds_only(client, contest, outsiders):
+    client.force_login(contest["judges"][1].user)
+    body = client.get(reverse("trainee_home")).content.decode()
+    assert 'data-testid="judge-card"' in body and url("judge_round", contest["scenario"].pk) in body
+    for user in (contest["entries"][0].worker.user, outsiders["idle_judge"].user):
+        client.force_login(user)
+        assert 'data-testid="judge-card"' not in client.get(reverse("trainee_home")).content.decode()
+    services.round_close(round_=contest["scenario"], actor=contest["trainer"].user)
+    client.force_login(contest["judges"][1].user)
+    assert 'data-testid="judge-card"' not in client.get(reverse("trainee_home")).content.decode()
+
+
+def test_organiser_index_links_import_and_close(client, contest):
+    client.force_login(contest["trainer"].user)
+    page = client.get(url("judging"))
+    body = page.content.decode()
+    assert page.status_code == 200 and page.context["seats"] == []
+    assert url("scores_import", contest["scenario"].pk) in body and url("round_close", contest["scenario"].pk) in body
+    assert url("scores_import", contest["knowledge"].pk) not in body
