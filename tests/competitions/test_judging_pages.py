@@ -481,3 +481,15 @@ def test_organiser_index_links_import_and_close(client, contest):
     assert page.status_code == 200 and page.context["seats"] == []
     assert url("scores_import", contest["scenario"].pk) in body and url("round_close", contest["scenario"].pk) in body
     assert url("scores_import", contest["knowledge"].pk) not in body
+
+
+def test_close_screen_of_a_round_without_panels(client, contest):
+    empty = Round.objects.create(
+        competition=contest["competition"], order=3, name="实操考核", kind=RoundKind.PRACTICAL, max_score=D("20")
+    )
+    client.force_login(contest["trainer"].user)
+    page = client.get(url("round_close", empty.pk))
+    counts = page.context["counts"]
+    assert page.status_code == 200 and (counts.contestants, counts.scores, counts.expected_scores) == (0, 0, 0)
+    page = client.get(url("round_close", contest["knowledge"].pk))
+    assert page.status_code == 200 and page.context["counts"].contestants == 6
