@@ -16,10 +16,11 @@ class CompetitionsConfig(AppConfig):
         from lms.hooks import register_home_section
 
         from . import services
-        from .views import organiser
+        from .views import judging, organiser
 
         register_attempt_graded(services.knowledge_result_record)
         register_home_section("trainee", organiser.home_section)
+        register_home_section("trainee", judging.home_section)
         # Trainers define competitions in the Wagtail admin (wagtail_hooks.py); their group gets the
         # model permissions after every app has migrated (see assessments.apps for the reason).
         post_migrate.connect(_grant_trainer_permissions, dispatch_uid="competitions_trainer_permissions")

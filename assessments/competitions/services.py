@@ -49,17 +49,35 @@ def _decimal(value, label: str) -> Decimal:
 
 
 def judge_score_problem(*, round_: Round, entry: Entry, judge: Worker) -> str | None:
-    """Why `judge` may not score `entry` in `round_` (closedness aside), or None."""
+    """Why `judge` may not score `entry` in `round_` (closedness aside), or None. The one check of
+    who may score whom, shared by the phone sheet and the paper-sheet import (services_scores)."""
     if not round_.is_judged:
         return "知识竞赛轮由系统按答卷计分，不能由评委打分"
     if entry.competition_id != round_.competition_id:
         return f"{entry.worker.name}（{entry.worker.employee_no}）未报名本比赛"
+    if not PanelJudge.objects.filter(panel__round=round_, judge=judge).exists():
+        return f"{judge.name}（{judge.employee_no}）不是本轮评分组的评委"
     if not PanelSlot.objects.filter(panel__round=round_, panel__judges__judge=judge, entry=entry).exists():
-        return f"{entry.worker.name}（{entry.worker.employee_no}）不在您所在评分组的选手名单中"
-    judge_community = selectors.community_of(judge)
-    if judge_community is not None and judge_community == selectors.community_of(entry.worker):
-        return f"评委与选手{entry.worker.name}同属一个社区，须回避，不能为其评分"
+        return f"{entry.worker.name}（{entry.worker.employee_no}）不在评委{judge.name}所在评分组的选手名单中"
+    if judge_conflicts(judge=judge, contestant=entry.worker):
+        return f"评委{judge.name}与选手{entry.worker.name}同属一个社区，须回避，不能为其评分"
     return None
+
+
+def judge_conflicts(*, judge: Worker, contestant: Worker) -> bool:
+    """A judge never scores a contestant of their own 社区 (回避)."""
+    judge_community = selectors.community_of(judge)
+    return judge_community is not None and judge_community == selectors.community_of(contestant)
+
+
+def total_checked(round_: Round, total) -> Decimal:
+    """A whole-round total (a round without criteria, or a paper sheet): a number in 0…max."""
+    if total is None or str(total).strip() == "":
+        raise CompetitionError("请填写得分")
+    score = _decimal(total, "得分")
+    if not Decimal(0) <= score <= round_.max_score:
+        raise CompetitionError(f"得分应在 0–{round_.max_score.normalize():f} 之间")
+    return ranking.quantize(score)
 
 
 def _marks_checked(round_: Round, marks: dict) -> tuple[dict[str, str], Decimal]:
@@ -83,6 +101,21 @@ def _marks_checked(round_: Round, marks: dict) -> tuple[dict[str, str], Decimal]
     return stored, ranking.quantize(total)
 
 
+def closed_round_problem(*, round_: Round, actor, reason: str, exists: bool) -> str | None:
+    """Why a score may not be written because `round_` is closed, or None: after the close only the
+    round's chief judge may change an existing score, with a reason; nothing new is added."""
+    if round_.closed_at is None:
+        return None
+    actor_worker = getattr(actor, "worker", None) if actor is not None else None
+    if actor_worker is None or not selectors.is_chief(round_, actor_worker):
+        return "本轮评分已截止，改分须由裁判长填写原因后操作"
+    if not (reason or "").strip():
+        return "闭轮后改分须填写原因"
+    if not exists:
+        return "本轮评分已截止，不能补录新的评分"
+    return None
+
+
 def judge_score_save(
     *,
     round_: Round,
@@ -104,25 +137,15 @@ def judge_score_save(
     if marks is not None:
         stored_marks, score = _marks_checked(round_, marks)
     else:
-        if total is None or str(total).strip() == "":
-            raise CompetitionError("请填写得分")
-        score = _decimal(total, "得分")
-        if not Decimal(0) <= score <= round_.max_score:
-            raise CompetitionError(f"得分应在 0–{round_.max_score.normalize():f} 之间")
-        score, stored_marks = ranking.quantize(score), {}
+        score, stored_marks = total_checked(round_, total), {}
     comment = (comment or "").strip()
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
         existing = JudgeScore.objects.select_for_update().filter(round=locked, entry=entry, judge=judge).first()
-        if locked.closed_at is not None:
-            actor_worker = getattr(actor, "worker", None) if actor is not None else None
-            if actor_worker is None or not selectors.is_chief(locked, actor_worker):
-                raise CompetitionError("本轮评分已截止，改分须由裁判长填写原因后操作")
-            if not reason.strip():
-                raise CompetitionError("闭轮后改分须填写原因")
+        problem = closed_round_problem(round_=locked, actor=actor, reason=reason, exists=existing is not None)
+        if problem:
+            raise CompetitionError(problem)
         if existing is None:
-            if locked.closed_at is not None:
-                raise CompetitionError("本轮评分已截止，不能补录新的评分")
             judge_score = JudgeScore.objects.create(
                 round=locked,
                 entry=entry,
@@ -217,10 +240,34 @@ def reviews_refresh(*, round_: Round, entry: Entry) -> None:
     for criterion_id, spread in wanted.items():
         review = existing.get(criterion_id)
         if review is None:
-            ScoreReview.objects.create(round=round_, entry=entry, criterion_id=criterion_id, spread=spread)
+            review = ScoreReview.objects.create(round=round_, entry=entry, criterion_id=criterion_id, spread=spread)
+            _review_notify(review=review, panel_ids=panel_ids)
         elif review.spread != spread:
             review.spread = spread
             review.save(update_fields=["spread"])
+
+
+def _review_notify(*, review: ScoreReview, panel_ids: list[int]) -> None:
+    """Tell the chief judge(s) of the contestant's panel(s) that a review is open (站内消息, once per
+    review); a panel without a chief: the round's chiefs."""
+    from django.urls import reverse
+
+    from lms.services import notification_send
+
+    chiefs = PanelJudge.objects.filter(panel_id__in=panel_ids, is_chief=True).select_related("judge__user")
+    if not chiefs.exists():
+        chiefs = PanelJudge.objects.filter(panel__round=review.round, is_chief=True).select_related("judge__user")
+    item = review.criterion.name if review.criterion_id else "总分"
+    contestant = review.entry.worker
+    for user in {c.judge.user for c in chiefs}:
+        notification_send(
+            recipient=user,
+            title=f"评分分差待复核：{review.round.name} · {contestant.name}",
+            body=f"{contestant.name}（{contestant.employee_no}）的“{item}”评委分差 {review.spread.normalize():f} 分，"
+            "超过复核线，请在截止评分前复核。",
+            url=reverse("competitions:reviews", args=[review.round_id]),
+            dedupe_key=f"competition-review-{review.pk}",
+        )
 
 
 def review_resolve(*, review: ScoreReview, actor, note: str = "") -> ScoreReview:
