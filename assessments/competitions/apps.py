@@ -10,8 +10,10 @@ class CompetitionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assessments.hooks import register_attempt_graded
+        from assessments.hooks import register_attempt_graded, register_profile_section
 
         from . import services
+        from .views import awards
 
         register_attempt_graded(services.knowledge_result_record)
+        register_profile_section(awards.profile_section)
