@@ -12,13 +12,14 @@ class CompetitionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from assessments.hooks import register_attempt_graded
+        from assessments.hooks import register_attempt_graded, register_profile_section
         from lms.hooks import register_home_section
 
         from . import services
-        from .views import judging, organiser
+        from .views import awards, judging, organiser
 
         register_attempt_graded(services.knowledge_result_record)
+        register_profile_section(awards.profile_section)
         register_home_section("trainee", organiser.home_section)
         register_home_section("trainee", judging.home_section)
         # Trainers define competitions in the Wagtail admin (wagtail_hooks.py); their group gets the

@@ -420,6 +420,11 @@ class Award(models.Model):
     certificate = models.ForeignKey(
         "certificates.Certificate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The bulk issuance that prints this award's certificate (one job per award title); set when the
+    # award is confirmed, so a second confirmation issues nothing.
+    issuance_job = models.ForeignKey(
+        "certificates.IssuanceJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("获奖")

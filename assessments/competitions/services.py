@@ -188,6 +188,10 @@ def judge_score_save(
                     },
                 )
         judged_result_refresh(round_=locked, entry=entry)
+        if locked.published_at is not None:  # a published round's 演练 evidence follows the correction
+            from assessments.competitions.services_awards import round_result_changed
+
+            round_result_changed(round_=locked, entry=entry)
         reviews_refresh(round_=locked, entry=entry)
         board_rebuild_on_commit(competition_id=locked.competition_id)
     return judge_score

@@ -33,6 +33,7 @@ urlpatterns = [
     # results, awards, history, exports (views/awards.py)
     path("competitions/rounds/<int:round_id>/publish/", awards.round_publish, name="round_publish"),
     path("competitions/<int:pk>/awards/", awards.awards, name="awards"),
+    path("competitions/<int:pk>/awards/jobs/<int:job_id>/status/", awards.award_job_status, name="award_job_status"),
     path("competitions/<int:pk>/results.xlsx", awards.results_xlsx, name="results_xlsx"),
     path("competitions/<int:pk>/results.pdf", awards.results_pdf, name="results_pdf"),
     path("competitions/mine/", awards.my_competitions, name="mine"),

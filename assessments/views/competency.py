@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from assessments import analysis, charts
 from assessments.exports import COMPETENCY_REPORTS, COMPETENCY_SCORES
 from assessments.forms import RecomputeForm
+from assessments.hooks import profile_sections
 from assessments.periods import Period, PeriodError, parse_period
 from assessments.services import competency_recompute_period
 from lms import roles
@@ -121,6 +122,7 @@ def profile(request, employee_no: str | None = None):
             "periods": _period_choices(period),
             "report_year": period.year,
             "may_download_report": may_download_report(request.user, worker),
+            "sections": profile_sections(request, worker),
         },
     )
 

@@ -8,8 +8,9 @@ from lms import demo
 
 # Each app may ship `<app>/demo.py` with `load(stdout)`; they run in this order after the core —
 # courses after assessments and casebank, since its lessons point at quizzes and cases; mentorship
-# last, since it ranks mentors by their certificates.
-DEMO_APPS = ("assessments", "certificates", "casebank", "courses", "assessments.mentorship")
+# after certificates, since it ranks mentors by their certificates; competitions last, since its papers
+# draw from the assessments' question bank and its award certificates would change that ranking.
+DEMO_APPS = ("assessments", "certificates", "casebank", "courses", "assessments.mentorship", "assessments.competitions")
 
 
 class Command(BaseCommand):
