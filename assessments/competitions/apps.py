@@ -10,8 +10,10 @@ class CompetitionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assessments.hooks import register_attempt_graded
+        from assessments.hooks import register_attempt_graded, register_quiz_gate, register_quiz_list_filter
 
-        from . import services
+        from . import services, services_knowledge
 
         register_attempt_graded(services.knowledge_result_record)
+        register_quiz_gate(services_knowledge.paper_gate)
+        register_quiz_list_filter(services_knowledge.quiz_list_without_papers)

@@ -85,3 +85,26 @@ def contest(db, make_worker):
         "panel": panel,
         "trainer": trainer,
     }
+
+
+@pytest.fixture(autouse=True)
+def board_caches_cleared():
+    """The served boards are cached per process for a second: each test starts without them."""
+    from assessments.competitions import selectors_boards
+
+    selectors_boards.caches_clear()
+    yield
+    selectors_boards.caches_clear()
+
+
+@pytest.fixture
+def paper(contest):
+    """The contest's knowledge round with a four-question paper, starting in an hour."""
+    from assessments.competitions.services import knowledge_round_sync
+    from tests.assessments.helpers import make_quiz
+
+    knowledge = contest["knowledge"]
+    knowledge.quiz = make_quiz("技能比武知识竞赛试卷")
+    knowledge.save(update_fields=["quiz"])
+    knowledge_round_sync(round_=knowledge)
+    return knowledge
