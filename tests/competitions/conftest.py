@@ -89,12 +89,15 @@ def contest(db, make_worker):
 
 @pytest.fixture(autouse=True)
 def board_caches_cleared():
-    """The served boards are cached per process for a second: each test starts without them."""
+    """The served boards and frozen papers are cached per process: each test starts without them."""
     from assessments.competitions import selectors_boards
+    from assessments.competitions.services_knowledge import knowledge_papers_forget
 
     selectors_boards.caches_clear()
+    knowledge_papers_forget()
     yield
     selectors_boards.caches_clear()
+    knowledge_papers_forget()
 
 
 @pytest.fixture

@@ -156,3 +156,20 @@ def test_trainer_not_entered_cannot_start(contest, paper, make_worker):
     assert roles.has_role(trainer.user, roles.TRAINER)
     with pytest.raises(CompetitionError, match="未报名"):
         knowledge_round_start(round_=paper, worker=trainer, now=paper.starts_at)
+
+
+def test_every_contestant_gets_the_same_frozen_paper_and_one_attempt(contest, paper):
+    first = knowledge_round_start(round_=paper, worker=contest["entries"][0].worker, now=paper.starts_at)
+    second = knowledge_round_start(round_=paper, worker=contest["entries"][4].worker, now=paper.starts_at)
+    again = knowledge_round_start(round_=paper, worker=contest["entries"][0].worker, now=paper.starts_at)
+    order = [list(a.answers.order_by("position").values_list("question_id", "version_id")) for a in (first, second)]
+    assert order[0] == order[1] and len(order[0]) == len(STEMS)
+    assert again.pk == first.pk and first.deadline == paper.ends_at and first.max_score == Decimal("10")
+    assert Attempt.objects.filter(quiz=paper.quiz).count() == 2
+
+
+def test_paper_out_of_step_with_the_round_is_refused(contest, paper):
+    paper.starts_at -= dt.timedelta(minutes=5)
+    paper.save(update_fields=["starts_at"])  # saved without knowledge_round_sync
+    with pytest.raises(CompetitionError, match="开放时间与本轮不一致"):
+        knowledge_round_start(round_=paper, worker=contest["entries"][0].worker, now=paper.starts_at)
