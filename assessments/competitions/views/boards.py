@@ -133,8 +133,10 @@ def board(request, pk: int):
     access = selectors_boards.board_access(request.user, pk)
     if not access.visible:
         return not_found(request, "未找到该比赛")
-    competition = Competition.objects.get(pk=pk)
-    served = selectors_boards.served_board(pk, staff=access.staff)
+    competition = Competition.objects.filter(pk=pk).first()
+    served = selectors_boards.served_board(pk, staff=access.staff) if competition else None
+    if served is None:
+        return not_found(request, "未找到该比赛")
     worker = worker_of(request.user)
     rounds = [r for r in selectors_boards.knowledge_rounds_entered(request.user) if r.competition_id == pk]
     return render(
@@ -171,6 +173,8 @@ def big_screen(request, token: str):
     if competition is None:
         return not_found(request, "大屏链接无效或已失效，请向组织方索取新的链接")
     served = selectors_boards.served_board(competition.pk, staff=False)
+    if served is None:
+        return not_found(request, "大屏链接无效或已失效，请向组织方索取新的链接")
     return render(
         request,
         "competitions/big_screen.html",
