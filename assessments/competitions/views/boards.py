@@ -6,7 +6,8 @@ process), answer 304 to a matching If-None-Match, and never write the session.
 
 The big screen shows the public board (published rounds only), like every non-staff viewer: it is
 reached without login by the competition's secret link, and a venue that wants live unpublished
-scores on the wall publishes the round. No per-competition switch (see docs in the module above).
+scores on the wall publishes the round. No per-competition switch: one rule, the same for the
+wall, the phones of the public and the API.
 """
 
 from __future__ import annotations
