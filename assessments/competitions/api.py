@@ -75,7 +75,7 @@ def leaderboard(
     request,
     response: HttpResponse,
     competition_id: RowId,
-    if_none_match: str | None = Header(None, alias="If-None-Match", description="上次响应的 ETag"),
+    if_none_match: str = Header("", alias="If-None-Match", description="上次响应的 ETag（可省略）"),
 ):
     access = selectors_boards.board_access(request.user, competition_id)
     board = selectors_boards.served_board(competition_id, staff=access.staff) if access.visible else None
