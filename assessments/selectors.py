@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from assessments.hooks import quiz_gate_reason, quiz_list_filtered
 from assessments.models import (
     Answer,
     Attempt,
@@ -143,6 +144,9 @@ def quiz_unavailable_reason(quiz: Quiz, worker, *, now: dt.datetime | None = Non
         return "测验尚未发布"
     if not quiz_audience_includes(quiz, worker):
         return "该测验不对您开放"
+    gated = quiz_gate_reason(quiz, worker)
+    if gated:
+        return gated
     if quiz.opens_at is not None and now < quiz.opens_at:
         return f"测验将于 {timezone.localtime(quiz.opens_at):%Y-%m-%d %H:%M} 开放"
     if quiz.closes_at is not None and now >= quiz.closes_at:
@@ -163,7 +167,7 @@ def quizzes_for(user, *, now: dt.datetime | None = None) -> list[Quiz]:
         .select_related("audience")
         .order_by("-created_at", "-id")
     )
-    return [q for q in quizzes if quiz_audience_includes(q, worker)]
+    return [q for q in quiz_list_filtered(quizzes) if quiz_audience_includes(q, worker)]
 
 
 def attempts_of(worker, quiz: Quiz) -> QuerySet[Attempt]:

@@ -12,13 +12,20 @@ class CompetitionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from assessments.hooks import register_attempt_graded, register_profile_section
+        from assessments.hooks import (
+            register_attempt_graded,
+            register_profile_section,
+            register_quiz_gate,
+            register_quiz_list_filter,
+        )
         from lms.hooks import register_home_section
 
-        from . import services
+        from . import services, services_knowledge
         from .views import awards, judging, organiser
 
         register_attempt_graded(services.knowledge_result_record)
+        register_quiz_gate(services_knowledge.paper_gate)
+        register_quiz_list_filter(services_knowledge.quiz_list_without_papers)
         register_profile_section(awards.profile_section)
         register_home_section("trainee", organiser.home_section)
         register_home_section("trainee", judging.home_section)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("competitions/rounds/<int:round_id>/scores/import/", judging.scores_import, name="scores_import"),
     # knowledge paper and leaderboards (views/boards.py)
     path("competitions/rounds/<int:round_id>/paper/", boards.paper, name="paper"),
+    path("competitions/rounds/<int:round_id>/paper/clock.json", boards.paper_clock, name="paper_clock"),
     path("competitions/<int:pk>/board/", boards.board, name="board"),
     path("competitions/<int:pk>/board.json", boards.board_json, name="board_json"),
     path("competitions/screen/<str:token>/", boards.big_screen, name="big_screen"),

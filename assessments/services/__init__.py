@@ -19,9 +19,11 @@ from assessments.services.attempts import (
     answer_autosave,
     answer_flag,
     answer_save,
+    attempt_create,
     attempt_start,
     attempt_submit,
     attempts_close_overdue,
+    paper_freeze,
     shown_options,
 )
 from assessments.services.bank import (
@@ -78,6 +80,7 @@ __all__ = [
     "answer_flag",
     "answer_mark",
     "answer_save",
+    "attempt_create",
     "attempt_start",
     "attempt_submit",
     "attempts_close_overdue",
@@ -88,6 +91,7 @@ __all__ = [
     "competency_recompute_stale",
     "evidence_record",
     "evidence_record_many",
+    "paper_freeze",
     "metric_records_write",
     "metrics_import",
     "observation_record",

@@ -68,6 +68,49 @@ def _draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     return chosen
 
 
+def paper_freeze(quiz: Quiz, rng: random.Random) -> list[tuple[Question, QuestionVersion, dict]]:
+    """The questions of one attempt in order, each with the version shown and its option shuffle."""
+    questions = _draw_questions(quiz, rng)
+    if not questions:
+        raise AttemptRefused("本测验还没有试题")
+    latest: dict[int, QuestionVersion] = {}
+    for candidate in QuestionVersion.objects.filter(question__in=questions).order_by("question_id", "-number"):
+        latest.setdefault(candidate.question_id, candidate)
+    frozen = []
+    for question in questions:
+        version = latest.get(question.pk)
+        if version is None or not version_matches(version, question):
+            version = question_version_current(question=question)
+        option_map = {}
+        if quiz.shuffle_options and version.qtype in (QuestionType.SINGLE, QuestionType.MULTI):
+            originals = list(version.options)
+            shuffled = originals[:]
+            rng.shuffle(shuffled)
+            option_map = dict(zip(originals, shuffled, strict=True))  # shown letter → own letter
+        frozen.append((question, version, option_map))
+    return frozen
+
+
+def attempt_create(
+    *, quiz: Quiz, worker: Worker, number: int, now: dt.datetime, frozen: list[tuple[Question, QuestionVersion, dict]]
+) -> Attempt:
+    """Insert an attempt and its answers from a frozen paper (two statements). The caller checks
+    availability; the database's one-open-attempt and attempt-number constraints stop doubles."""
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        worker=worker,
+        number=number,
+        started_at=now,
+        deadline=_deadline_for(quiz, now),
+        max_score=sum((version.points for _, version, _ in frozen), Decimal(0)),
+    )
+    Answer.objects.bulk_create(
+        Answer(attempt=attempt, question=question, version=version, position=position, option_map=option_map)
+        for position, (question, version, option_map) in enumerate(frozen, start=1)
+    )
+    return attempt
+
+
 def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None, seed: int | None = None) -> Attempt:
     """Start an attempt, or resume the open one. The question order is frozen here.
 
@@ -90,37 +133,8 @@ def attempt_start(*, quiz: Quiz, worker: Worker, now: dt.datetime | None = None,
             used = existing.count()
             if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
                 raise AttemptRefused("已达到本测验允许的作答次数")
-            rng = random.Random(seed)
-            questions = _draw_questions(quiz, rng)
-            if not questions:
-                raise AttemptRefused("本测验还没有试题")
-            latest: dict[int, QuestionVersion] = {}
-            for candidate in QuestionVersion.objects.filter(question__in=questions).order_by("question_id", "-number"):
-                latest.setdefault(candidate.question_id, candidate)
-            frozen = []
-            for question in questions:
-                version = latest.get(question.pk)
-                if version is None or not version_matches(version, question):
-                    version = question_version_current(question=question)
-                option_map = {}
-                if quiz.shuffle_options and version.qtype in (QuestionType.SINGLE, QuestionType.MULTI):
-                    originals = list(version.options)
-                    shuffled = originals[:]
-                    rng.shuffle(shuffled)
-                    option_map = dict(zip(originals, shuffled, strict=True))  # shown letter → own letter
-                frozen.append((question, version, option_map))
-            attempt = Attempt.objects.create(
-                quiz=quiz,
-                worker=worker,
-                number=used + 1,
-                started_at=now,
-                deadline=_deadline_for(quiz, now),
-                max_score=sum((version.points for _, version, _ in frozen), Decimal(0)),
-            )
-            Answer.objects.bulk_create(
-                Answer(attempt=attempt, question=question, version=version, position=position, option_map=option_map)
-                for position, (question, version, option_map) in enumerate(frozen, start=1)
-            )
+            frozen = paper_freeze(quiz, random.Random(seed))
+            attempt = attempt_create(quiz=quiz, worker=worker, number=used + 1, now=now, frozen=frozen)
             return attempt
     except IntegrityError:
         # A simultaneous start won the race on the one-open-attempt constraint: use its attempt.

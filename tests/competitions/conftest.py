@@ -85,3 +85,29 @@ def contest(db, make_worker):
         "panel": panel,
         "trainer": trainer,
     }
+
+
+@pytest.fixture(autouse=True)
+def board_caches_cleared():
+    """The served boards and frozen papers are cached per process: each test starts without them."""
+    from assessments.competitions import selectors_boards
+    from assessments.competitions.services_knowledge import knowledge_papers_forget
+
+    selectors_boards.caches_clear()
+    knowledge_papers_forget()
+    yield
+    selectors_boards.caches_clear()
+    knowledge_papers_forget()
+
+
+@pytest.fixture
+def paper(contest):
+    """The contest's knowledge round with a four-question paper, starting in an hour."""
+    from assessments.competitions.services import knowledge_round_sync
+    from tests.assessments.helpers import make_quiz
+
+    knowledge = contest["knowledge"]
+    knowledge.quiz = make_quiz("技能比武知识竞赛试卷")
+    knowledge.save(update_fields=["quiz"])
+    knowledge_round_sync(round_=knowledge)
+    return knowledge
