@@ -200,6 +200,8 @@ MENTOR_BASELINE_DAYS = int(os.environ.get("MENTOR_BASELINE_DAYS", 180))
 
 # Resident survey (群众评价): a printed survey link is accepted for this many days after it was made.
 SURVEY_LINK_MAX_AGE_DAYS = int(os.environ.get("SURVEY_LINK_MAX_AGE_DAYS", 400))
+# Seconds between two rebuilds of a competition board (docs/rules.md, 14.6): a burst of scores costs one rebuild a second.
+COMPETITION_BOARD_INTERVAL = float(os.environ.get("COMPETITION_BOARD_INTERVAL", 1.0))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "网格学院"

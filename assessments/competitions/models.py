@@ -394,6 +394,10 @@ class Board(models.Model):
     etag = models.CharField(max_length=64, default="")
     version = models.PositiveBigIntegerField(default=0)
     built_at = models.DateTimeField(default=timezone.now)
+    # Every committed score bumps `requested`; a rebuild records the request it covered in
+    # `built_for`, so requested > built_for means the board is behind (services.board_refresh).
+    requested = models.PositiveBigIntegerField(default=0)
+    built_for = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["competition", "audience"], name="board_unique")]

@@ -8,6 +8,7 @@ and a crowd polling every 2 s costs the database one read per process and second
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ _tokens: dict[str, tuple[float, int | None]] = {}
 class ServedBoard:
     etag: str
     payload: str  # JSON text as stored
+    body: bytes  # the payload encoded once per process and board version
+    gzipped: bytes  # and compressed once: a browser polling every 2 s receives a few KB
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,9 @@ def competition_id_by_token(token: str) -> int | None:
 
 
 def served_board(competition_id: int, *, staff: bool) -> ServedBoard | None:
-    """The board as served to staff or to everyone else: one indexed read of (etag, payload), kept
-    for BOARD_TTL seconds per process. Built on first use; None if the competition is gone."""
+    """The board as served to staff or to everyone else: one indexed read, kept for BOARD_TTL
+    seconds per process. A board left behind by a burst of scores is refreshed here
+    (services.board_refresh); built on first use; None if the competition is gone."""
     if not 0 < competition_id <= MAX_ROW_ID:
         return None
     audience = Board.Audience.STAFF if staff else Board.Audience.PUBLIC
@@ -114,23 +118,31 @@ def served_board(competition_id: int, *, staff: bool) -> ServedBoard | None:
     cached = _boards.get(key)
     if cached is not None and cached[0] > now:
         return cached[1]
-    row = Board.objects.filter(competition_id=competition_id, audience=audience).values_list("etag", "payload").first()
-    if row is None:
-        competition = Competition.objects.filter(pk=competition_id).first()
-        if competition is None:
-            return None
-        from assessments.competitions.services import board_rebuild
+    from assessments.competitions.services import board_refresh
 
-        board_rebuild(competition=competition)
-        row = (
-            Board.objects.filter(competition_id=competition_id, audience=audience)
-            .values_list("etag", "payload")
-            .first()
-        )
-    board = ServedBoard(etag=row[0], payload=row[1])
+    row = _board_row(competition_id, audience)
+    if row is None or row[2] > row[3]:
+        board_refresh(competition_id=competition_id)
+        row = _board_row(competition_id, audience)
+        if row is None:
+            return None
+    previous = cached[1] if cached is not None else None
+    if previous is not None and previous.etag == row[0]:
+        board = previous  # unchanged: keep the encoded and compressed bodies
+    else:
+        body = row[1].encode()
+        board = ServedBoard(etag=row[0], payload=row[1], body=body, gzipped=gzip.compress(body, compresslevel=6))
     with _lock:
         _boards[key] = (now + BOARD_TTL, board)
     return board
+
+
+def _board_row(competition_id: int, audience: str) -> tuple | None:
+    return (
+        Board.objects.filter(competition_id=competition_id, audience=audience)
+        .values_list("etag", "payload", "requested", "built_for")
+        .first()
+    )
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

@@ -11,7 +11,9 @@ import hashlib
 import json
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.competitions import ranking, selectors
@@ -400,11 +402,13 @@ def _payload(competition: Competition, *, published_only: bool) -> dict:
 
 def board_rebuild(*, competition: Competition) -> None:
     """Recompute both boards (staff: every round; public: published rounds only). The row lock
-    orders concurrent rebuilds, so a slower, older rebuild never overwrites a newer one."""
+    orders concurrent rebuilds, so a slower, older rebuild never overwrites a newer one; each board
+    records the request count it covers (`built_for`)."""
     with transaction.atomic():
         for audience, published_only in ((Board.Audience.STAFF, False), (Board.Audience.PUBLIC, True)):
             board, _ = Board.objects.get_or_create(competition=competition, audience=audience)
             board = Board.objects.select_for_update().get(pk=board.pk)
+            covered = board.requested
             body = _payload(competition, published_only=published_only)
             content = json.dumps(body, ensure_ascii=False, sort_keys=True)
             digest = hashlib.sha256(content.encode()).hexdigest()[:32]
@@ -413,14 +417,41 @@ def board_rebuild(*, competition: Competition) -> None:
                 board.version += 1
             body["updated_at"] = now.isoformat()
             board.payload = json.dumps(body, ensure_ascii=False)
-            board.etag, board.built_at = digest, now
-            board.save(update_fields=["payload", "etag", "version", "built_at"])
+            board.etag, board.built_at, board.built_for = digest, now, covered
+            board.save(update_fields=["payload", "etag", "version", "built_at", "built_for"])
+
+
+def board_refresh(*, competition_id: int) -> bool:
+    """Rebuild the boards if a score has committed since the last build, at most once per
+    `COMPETITION_BOARD_INTERVAL` seconds per competition (docs/rules.md, 14.6). Committed scores
+    and readers of the board both call this, so a burst (a thousand papers auto-submitted at the
+    deadline) costs about one rebuild a second instead of one per score, and whatever a burst left
+    behind is rebuilt by the next reader. Returns whether it rebuilt."""
+    interval = dt.timedelta(seconds=settings.COMPETITION_BOARD_INTERVAL)
+    with transaction.atomic():
+        # skip_locked: while one process rebuilds, the others serve the board they have.
+        staff = (
+            Board.objects.select_for_update(skip_locked=True)
+            .filter(competition_id=competition_id, audience=Board.Audience.STAFF)
+            .only("requested", "built_for", "built_at")
+            .first()
+        )
+        if staff is None and Board.objects.filter(competition_id=competition_id).exists():
+            return False  # another process is rebuilding it now
+        if staff is not None and (staff.requested <= staff.built_for or staff.built_at > timezone.now() - interval):
+            return False
+        competition = Competition.objects.filter(pk=competition_id).first()
+        if competition is None:
+            return False
+        board_rebuild(competition=competition)
+        return True
 
 
 def board_rebuild_on_commit(*, competition_id: int) -> None:
-    def rebuild() -> None:
-        competition = Competition.objects.filter(pk=competition_id).first()
-        if competition is not None:
-            board_rebuild(competition=competition)
+    """After the transaction commits: mark the boards behind and refresh them (board_refresh)."""
 
-    transaction.on_commit(rebuild)
+    def request() -> None:
+        Board.objects.filter(competition_id=competition_id).update(requested=F("requested") + 1)
+        board_refresh(competition_id=competition_id)
+
+    transaction.on_commit(request)

@@ -85,9 +85,11 @@ async def _viewers(port: int, sessions: list[str], path: str, seconds: float):
         await asyncio.sleep(random.Random(index).random() * POLL_SECONDS)  # phones arrive spread out
         while time.time() < stop:
             began = time.perf_counter()
-            status, headers, _, elapsed = await client.call(
-                "GET", path, headers={"If-None-Match": etag} if etag else None
-            )
+            # As a browser does: the last ETag, and gzip accepted (the board is sent compressed).
+            sent = {"Accept-Encoding": "gzip, deflate, br"}
+            if etag:
+                sent["If-None-Match"] = etag
+            status, headers, _, elapsed = await client.call("GET", path, headers=sent)
             latencies.append(elapsed)
             statuses[status] = statuses.get(status, 0) + 1
             if status == 200:

@@ -23,6 +23,12 @@ from lms import roles
 from tests.factories import org
 
 
+@pytest.fixture(autouse=True)
+def board_rebuilt_after_every_score(settings):
+    """Tests read the board right after scoring; the one-second coalescing has its own test."""
+    settings.COMPETITION_BOARD_INTERVAL = 0
+
+
 @pytest.fixture
 def contest(db, make_worker):
     community_a = org("测试市/甲区/甲街道/一社区/一网格")

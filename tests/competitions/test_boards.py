@@ -151,3 +151,43 @@ def test_judge_without_entry_has_no_paper_link_and_staff_board(client, contest):
     client.force_login(judge.user)
     html = client.get(reverse("competitions:board", args=[contest["competition"].pk])).content.decode()
     assert "工作人员视图" in html and 'data-testid="paper-link"' not in html
+
+
+def test_a_burst_of_scores_costs_one_rebuild_a_second_and_the_next_reader_catches_up(
+    scored, settings, django_capture_on_commit_callbacks
+):
+    """Within COMPETITION_BOARD_INTERVAL of the last build a committed score only marks the board
+    behind; the next reader after the interval rebuilds it, and readers in between keep the old one."""
+    from assessments.competitions import selectors_boards
+    from assessments.competitions.models import Board
+
+    competition = scored["competition"]
+    selectors_boards.caches_clear()
+    before = selectors_boards.served_board(competition.pk, staff=True)
+    settings.COMPETITION_BOARD_INTERVAL = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        _score(scored, entry_index=4, judge_index=1, total="12")
+    with django_capture_on_commit_callbacks(execute=True):
+        _score(scored, entry_index=5, judge_index=2, total="15")
+    board = Board.objects.get(competition=competition, audience=Board.Audience.STAFF)
+    assert board.requested == board.built_for + 2
+    selectors_boards.caches_clear()
+    assert selectors_boards.served_board(competition.pk, staff=True).etag == before.etag
+
+    Board.objects.filter(competition=competition).update(built_at=timezone.now() - timezone.timedelta(seconds=61))
+    selectors_boards.caches_clear()
+    after = selectors_boards.served_board(competition.pk, staff=True)
+    assert after.etag != before.etag
+    assert [row["worker"] for row in json.loads(after.payload)["results"]][:3] == ["XS003", "XS006", "XS005"]
+    board.refresh_from_db()
+    assert board.requested == board.built_for
+
+
+def test_board_json_is_sent_compressed_to_browsers(client, scored):
+    import gzip
+
+    client.force_login(scored["judges"][0].user)
+    url = reverse("competitions:board_json", args=[scored["competition"].pk])
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
+    assert json.loads(gzip.decompress(response.content))["results"][0]["worker"] == "XS003"

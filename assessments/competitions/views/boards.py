@@ -121,8 +121,12 @@ def _board_response(request, board: selectors_boards.ServedBoard, *, cache: str)
     quoted = f'"{board.etag}"'
     if selectors_boards.etag_matches(request.headers.get("If-None-Match"), board.etag):
         response = HttpResponse(status=304)
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(board.gzipped, content_type=JSON_TYPE)
+        response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(board.payload, content_type=JSON_TYPE)
+        response = HttpResponse(board.body, content_type=JSON_TYPE)
+    response["Vary"] = "Accept-Encoding"
     response["ETag"] = quoted
     response["Cache-Control"] = cache
     return response
