@@ -107,6 +107,11 @@ class Competition(ClusterableModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("同一评分组两名评委对同一评分项的分差超过该项满分的此比例时，须裁判长复核"),
     )
+    screen_live = models.BooleanField(
+        _("大屏实时显示评分"),
+        default=False,
+        help_text=_("勾选后现场大屏显示尚未公布轮次的实时成绩；手机排行榜始终只显示已公布的轮次"),
+    )
     board_token = models.CharField(
         _("大屏链接密钥"), max_length=64, unique=True, default=new_board_token, editable=False
     )

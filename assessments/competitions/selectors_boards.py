@@ -26,7 +26,7 @@ ACCESS_TTL = 30.0  # seconds a process may remember who may see which competitio
 _lock = threading.Lock()
 _boards: dict[tuple[int, str], tuple[float, ServedBoard]] = {}
 _access: dict[tuple[int, int], tuple[float, Access]] = {}
-_tokens: dict[str, tuple[float, int | None]] = {}
+_tokens: dict[str, tuple[float, tuple[int, bool] | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -92,18 +92,19 @@ def board_access(user, competition_id: int) -> Access:
     return access
 
 
-def competition_id_by_token(token: str) -> int | None:
-    """The competition whose big-screen link carries `token` (None: unknown)."""
+def screen_by_token(token: str) -> tuple[int, bool] | None:
+    """The competition whose big-screen link carries `token`, and whether its screen shows live
+    (unpublished) scores; None: unknown token."""
     if not token or len(token) > 64:
         return None
     now = time.monotonic()
     cached = _tokens.get(token)
     if cached is not None and cached[0] > now:
         return cached[1]
-    competition_id = Competition.objects.filter(board_token=token).values_list("pk", flat=True).first()
+    row = Competition.objects.filter(board_token=token).values_list("pk", "screen_live").first()
     with _lock:
-        _tokens[token] = (now + ACCESS_TTL, competition_id)
-    return competition_id
+        _tokens[token] = (now + ACCESS_TTL, row)
+    return row
 
 
 def served_board(competition_id: int, *, staff: bool) -> ServedBoard | None:

@@ -189,6 +189,7 @@ class CompetitionViewSet(SnippetViewSet):
                         ]
                     ),
                     FieldPanel("review_share"),
+                    FieldPanel("screen_live"),
                 ],
                 heading="晋级、团体与奖项",
             ),

@@ -191,3 +191,19 @@ def test_board_json_is_sent_compressed_to_browsers(client, scored):
     response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
     assert json.loads(gzip.decompress(response.content))["results"][0]["worker"] == "XS003"
+
+
+def test_big_screen_shows_live_scores_only_when_the_organiser_chose_so(client, scored):
+    from assessments.competitions import selectors_boards
+
+    competition = scored["competition"]
+    competition.screen_live = True
+    competition.save(update_fields=["screen_live"])
+    selectors_boards.caches_clear()
+    data = client.get(reverse("competitions:big_screen_json", args=[competition.board_token])).json()
+    assert [r["name"] for r in data["rounds"]] == ["知识竞赛", "情景模拟"]
+    assert data["results"][0]["worker"] == "XS003"
+    # the phones of workers keep to published rounds
+    client.force_login(scored["entries"][0].worker.user)
+    mine = client.get(reverse("competitions:board_json", args=[competition.pk])).json()
+    assert mine["rounds"] == []

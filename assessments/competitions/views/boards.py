@@ -4,10 +4,10 @@ The board JSON endpoints are the hot path (a hall of phones polls every 2 s): th
 precomputed board through `selectors_boards.served_board` (one indexed read, cached ≤ 1 s per
 process), answer 304 to a matching If-None-Match, and never write the session.
 
-The big screen shows the public board (published rounds only), like every non-staff viewer: it is
-reached without login by the competition's secret link, and a venue that wants live unpublished
-scores on the wall publishes the round. No per-competition switch: one rule, the same for the
-wall, the phones of the public and the API.
+The big screen is reached without login by the competition's secret link. It shows the public
+board (published rounds only) unless the organiser ticked `Competition.screen_live`: a venue
+usually shows the scores live on the wall as the judges enter them (docs/rules.md, 14.6); the
+phones of workers and the API keep to published rounds either way.
 """
 
 from __future__ import annotations
@@ -173,11 +173,11 @@ def board_json(request, pk: int):
 
 @require_GET
 def big_screen(request, token: str):
-    competition_id = selectors_boards.competition_id_by_token(token)
-    competition = Competition.objects.filter(pk=competition_id).first() if competition_id else None
+    screen = selectors_boards.screen_by_token(token)
+    competition = Competition.objects.filter(pk=screen[0]).first() if screen else None
     if competition is None:
         return not_found(request, "大屏链接无效或已失效，请向组织方索取新的链接")
-    served = selectors_boards.served_board(competition.pk, staff=False)
+    served = selectors_boards.served_board(competition.pk, staff=screen[1])
     if served is None:
         return not_found(request, "大屏链接无效或已失效，请向组织方索取新的链接")
     return render(
@@ -189,8 +189,8 @@ def big_screen(request, token: str):
 
 @require_GET
 def big_screen_json(request, token: str):
-    competition_id = selectors_boards.competition_id_by_token(token)
-    served = selectors_boards.served_board(competition_id, staff=False) if competition_id else None
+    screen = selectors_boards.screen_by_token(token)
+    served = selectors_boards.served_board(screen[0], staff=screen[1]) if screen else None
     if served is None:
         return JsonResponse({"detail": "大屏链接无效"}, status=404, json_dumps_params={"ensure_ascii": False})
     return _board_response(request, served, cache="no-cache")
