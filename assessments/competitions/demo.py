@@ -353,6 +353,7 @@ def _running(name, now, pool, judges, pw001, pw002, staff, rng, questions) -> Co
         name=name,
         stage=Stage.SINGLE,
         description="应急处置专项比武：知识竞赛 + 情景模拟（突发事件现场处置）。",
+        screen_live=True,  # the venue's wall follows the judges' phones
         created_by=staff,
         created_at=now - dt.timedelta(days=7),
     )
