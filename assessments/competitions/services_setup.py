@@ -75,6 +75,19 @@ def entry_window_open(competition: Competition, now: dt.datetime | None = None) 
     return not competition.rounds.filter(closed_at__isnull=False).exists()
 
 
+def _entries_create(competition: Competition, worker_ids: list[int], source: str, actor) -> list[Entry]:
+    """Enter these workers (those not yet entered) and place each in the judged rounds' running order."""
+    created = []
+    for worker_id in worker_ids:
+        entry, made = Entry.objects.get_or_create(
+            competition=competition, worker_id=worker_id, defaults={"source": source, "nominated_by": actor}
+        )
+        if made:
+            _slot_into_panels(entry)
+            created.append(entry)
+    return created
+
+
 def _slot_into_panels(entry: Entry) -> None:
     """Put a new entrant at the end of the running order of every judged round (its first panel,
     created as 第一组 when the round has none yet), unless already placed in that round."""
@@ -736,13 +749,7 @@ def unit_nominations_set(
             )
         for entry in removed:
             entry.delete()
-        created = []
-        for worker in added:
-            entry = Entry.objects.create(
-                competition=competition, worker=worker, source=Entry.Source.NOMINATED, nominated_by=actor
-            )
-            _slot_into_panels(entry)
-            created.append(entry)
+        created = _entries_create(competition, [w.pk for w in added], Entry.Source.NOMINATED, actor)
         if removed or added:
             board_rebuild_on_commit(competition_id=competition.pk)
     return created
@@ -779,18 +786,9 @@ def entrants_add(*, competition: Competition, employee_nos: list[str], actor) ->
     workers, errors = entrants_check(competition=competition, rows=rows)
     if errors:
         raise ImportRejected(errors)
-    created = []
     with transaction.atomic():
         Competition.objects.select_for_update().get(pk=competition.pk)
-        for worker in workers:
-            entry, made = Entry.objects.get_or_create(
-                competition=competition,
-                worker=worker,
-                defaults={"source": Entry.Source.IMPORTED, "nominated_by": actor},
-            )
-            if made:
-                _slot_into_panels(entry)
-                created.append(entry)
+        created = _entries_create(competition, [w.pk for w in workers], Entry.Source.IMPORTED, actor)
         if created:
             audit_log_record(
                 actor=actor,
@@ -937,18 +935,9 @@ def competition_promote(*, competition: Competition, actor) -> list[Entry]:
                 group_of[standing.entry_id] = unit_id
     chosen = ranking.promoted(standings, competition.promote_top_n, group_of)
     workers = dict(Entry.objects.filter(pk__in=[s.entry_id for s in chosen]).values_list("pk", "worker_id"))
-    created = []
     with transaction.atomic():
         Competition.objects.select_for_update().get(pk=following.pk)
-        for standing in chosen:
-            entry, made = Entry.objects.get_or_create(
-                competition=following,
-                worker_id=workers[standing.entry_id],
-                defaults={"source": Entry.Source.PROMOTED, "nominated_by": actor},
-            )
-            if made:
-                _slot_into_panels(entry)
-                created.append(entry)
+        created = _entries_create(following, [workers[s.entry_id] for s in chosen], Entry.Source.PROMOTED, actor)
         if created:
             audit_log_record(
                 actor=actor,
