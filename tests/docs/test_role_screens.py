@@ -60,6 +60,20 @@ def _export_then_list(page, base):
     return page.goto(base + "/exports/")
 
 
+def _competition_sheet(page, base):
+    """pw001's running round, then the next contestant they have not scored."""
+    _follow("/competitions/judging/", "a[href$='/judge/']")(page, base)
+    href = page.get_attribute("[data-testid=next-pending]", "href")
+    return page.goto(base + href)
+
+
+def _competition_screen(page, base):
+    """The venue's big screen, opened from the running competition's 组织管理 page."""
+    _follow("/competitions/", "a[href$='/manage/']")(page, base)
+    href = page.get_attribute("[data-testid=screen-link] a", "href")
+    return page.goto(base + href)
+
+
 # (guide, picture name, user, viewport, how to reach the screen)
 SCREENS = [
     ("trainee", "home", "wg0002", PHONE, _open("/me/")),
@@ -93,6 +107,13 @@ SCREENS = [
     ("trainer", "mentorship-compliance", "px001", DESKTOP, _open("/mentorship/compliance/")),
     ("trainer", "signoffs", "px001", DESKTOP, _open("/mentorship/signoffs/")),
     ("trainer", "mentorship-report", "px001", DESKTOP, _open("/mentorship/report/")),
+    ("trainee", "competitions", "wg0001", PHONE, _open("/competitions/")),
+    ("trainee", "my-competitions", "wg0001", PHONE, _open("/competitions/mine/")),
+    ("trainee", "competition", "wg0001", PHONE, _follow("/competitions/", "[data-testid^=competition-] a")),
+    ("judge", "competition-round", "pw001", PHONE, _follow("/competitions/judging/", "a[href$='/judge/']")),
+    ("judge", "competition-sheet", "pw001", PHONE, _competition_sheet),
+    ("trainer", "competition-manage", "px001", DESKTOP, _follow("/competitions/", "a[href$='/manage/']")),
+    ("trainer", "competition-screen", "px001", {"width": 1920, "height": 1080}, _competition_screen),
     ("judge", "marking", "pw001", PHONE, _open("/marking/")),
     ("judge", "drill-review", "pw001", PHONE, _open("/drills/review/")),
     ("hr", "home", "rs001", DESKTOP, _open("/hr/")),
