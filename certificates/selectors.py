@@ -242,3 +242,15 @@ def certification_rates(viewer, *, today: dt.date | None = None) -> list[dict]:
         rate = (Decimal(holders) * 100 / Decimal(total)).quantize(Decimal("0.1")) if total else Decimal("0.0")
         rows.append({"unit": unit, "total": total, "holders": holders, "rate": rate})
     return rows
+
+
+def issuance_job_progress(job: IssuanceJob) -> dict:
+    """What a page polling a bulk issuance shows: status, counts and whether the batch PDF is ready."""
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "batch_ready": bool(job.batch_pdf),
+    }

@@ -187,17 +187,7 @@ def hr_job(request, pk: int):
 
 @login_required
 def hr_job_status(request, pk: int):
-    job = _job(request, pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "done": job.done,
-            "total": job.total,
-            "percent": job.percent,
-            "batch_ready": bool(job.batch_pdf),
-        }
-    )
+    return JsonResponse(selectors.issuance_job_progress(_job(request, pk)))
 
 
 @login_required

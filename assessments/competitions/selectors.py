@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import QuerySet
-
 from assessments.competitions import ranking
-from assessments.competitions.models import Board, Competition, Entry, Panel, PanelJudge, Round, RoundKind, RoundResult
+from assessments.competitions.models import Board, Competition, Entry, PanelJudge, Round, RoundKind, RoundResult
 from lms import roles
 from lms.access import worker_of
 from lms.models import OrgLevel, OrgUnit
@@ -106,20 +104,13 @@ def teams(competition: Competition, standings_: list[ranking.Standing]) -> list[
 
 
 def board_payload(competition: Competition, *, staff: bool) -> dict:
-    """The board as served (docs/rules.md, 14.6): what the page, the big screen and the API read."""
-    board = Board.objects.filter(
-        competition=competition, audience=Board.Audience.STAFF if staff else Board.Audience.PUBLIC
-    ).first()
-    if board is None:
-        from assessments.competitions.services import board_rebuild
+    """The board as served (docs/rules.md, 14.6), read past the per-process cache of the pages:
+    brought up to date first (services.board_refresh builds a missing board or one left behind)."""
+    from assessments.competitions.services import board_refresh
 
-        board_rebuild(competition=competition)
-        return board_payload(competition, staff=staff)
-    return json.loads(board.payload)
-
-
-def panels_of_judge(round_: Round, judge) -> QuerySet[Panel]:
-    return Panel.objects.filter(round=round_, judges__judge=judge).distinct()
+    board_refresh(competition_id=competition.pk)
+    audience = Board.Audience.STAFF if staff else Board.Audience.PUBLIC
+    return json.loads(Board.objects.get(competition=competition, audience=audience).payload)
 
 
 def is_chief(round_: Round, judge) -> bool:

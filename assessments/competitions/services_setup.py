@@ -50,6 +50,15 @@ def _is_judge(worker: Worker) -> bool:
     return roles.has_role(worker.user, roles.JUDGE)
 
 
+def _judge_problem(code: str, judge: Worker | None) -> str | None:
+    """Why the worker named `code` cannot judge (unknown, or without the 评委 role), or None."""
+    if judge is None:
+        return f"评委 {code} 不存在"
+    if not _is_judge(judge):
+        return f"{judge.name}（{code}）没有评委角色"
+    return None
+
+
 def _within(unit: OrgUnit | None, worker: Worker) -> bool:
     return unit is None or worker.org_unit.path.startswith(unit.path)
 
@@ -311,13 +320,11 @@ def _plan_round(raw, index: int, problems: list[str], existing: Round | None) ->
                 found = _workers_by_no(codes)
                 judges = []
                 for code in codes:
-                    judge = found.get(code)
-                    if judge is None:
-                        problems.append(f"{where}: 评委 {code} 不存在")
-                    elif not _is_judge(judge):
-                        problems.append(f"{where}: {judge.name}（{code}）没有评委角色")
+                    problem = _judge_problem(code, found.get(code))
+                    if problem:
+                        problems.append(f"{where}: {problem}")
                     else:
-                        judges.append(judge)
+                        judges.append(found[code])
                 plan.judges = judges
         if "criteria" in raw:
             plan.criteria = _plan_criteria(raw["criteria"], where, problems)
@@ -832,10 +839,8 @@ def panel_judges_set(*, panel: Panel, employee_nos: list[str]) -> None:
     problems = []
     for code in codes:
         judge = found.get(code)
-        if judge is None:
-            problems.append(f"评委 {code} 不存在")
-        elif not _is_judge(judge):
-            problems.append(f"{judge.name}（{code}）没有评委角色")
+        if problem := _judge_problem(code, judge):
+            problems.append(problem)
         elif Entry.objects.filter(competition_id=panel.round.competition_id, worker=judge).exists():
             problems.append(f"{judge.name}（{code}）是本比赛选手，不能担任评委")
         elif PanelJudge.objects.filter(panel__round_id=panel.round_id, judge=judge).exclude(panel=panel).exists():

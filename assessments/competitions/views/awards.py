@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from assessments.competitions import exports_results, selectors, selectors_awards, services_awards
 from assessments.competitions.models import Competition, Round, RoundResult
 from assessments.competitions.services import CompetitionError
+from certificates.selectors import issuance_job_progress
 from lms.access import worker_of
 from lms.models import AuditLog
 from lms.services import audit_log_record
@@ -99,17 +100,7 @@ def award_job_status(request, pk: int, job_id: int):
         raise Http404("未找到该发证任务")
     if job.status == job.Status.DONE:
         services_awards.awards_certificates_link(competition=competition)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "done": job.done,
-            "total": job.total,
-            "percent": job.percent,
-            "batch_ready": bool(job.batch_pdf),
-            "error": job.error,
-        }
-    )
+    return JsonResponse({**issuance_job_progress(job), "error": job.error})
 
 
 def _provisional(request, competition: Competition) -> bool:
