@@ -88,6 +88,10 @@ def test_only_entrants_start_or_see_the_paper(client, contest, paper, make_worke
     client.force_login(outsider.user)
     page = client.get(reverse("competitions:paper", args=[paper.pk]))
     assert page.status_code == 404 and "参赛选手" in page.content.decode()
+    clock = client.get(reverse("competitions:paper_clock", args=[paper.pk]))
+    assert clock.status_code == 404 and clock.json()["detail"] == "未找到该知识竞赛"
+    junk = client.get("/competitions/rounds/99999999999999999999/paper/clock.json")
+    assert junk.status_code == 404 and junk.json()["detail"] == "未找到该知识竞赛"
     refused = client.post(f"/api/v1/quizzes/{paper.quiz_id}/attempts")
     assert refused.status_code == 409 and "参赛选手" in refused.json()["detail"]
     assert paper.quiz not in quizzes_for(outsider.user)
