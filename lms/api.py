@@ -12,8 +12,9 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
@@ -61,7 +62,7 @@ class StaffSwagger(Swagger):
             return redirect("password_set")
         if not may_read_api_docs(request.user):
             message = "接口文档仅供培训管理员、人事、管理者和评委查看。"
-            return render(request, "lms/forbidden.html", {"message": message}, status=403)
+            raise PermissionDenied(message)
         return super().render_page(request, api, **kwargs)
 
 
