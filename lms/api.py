@@ -214,6 +214,57 @@ def me(request):
     )
 
 
+class PasswordChangeIn(Schema):
+    current_password: str | None = Field(
+        default=None, max_length=128, description="当前密码；首次登录（仍在使用初始密码）时不需要"
+    )
+    new_password: str = Field(max_length=128, description="新密码：至少 8 位，不能全为数字，不能与初始密码相同")
+
+
+class DoneOut(Schema):
+    detail: str
+
+
+@api.post(
+    "/me/password",
+    # Plain session auth: a worker still on the initial password must be able to reach this one.
+    auth=SessionAuth(),
+    response={200: DoneOut, **errors(400, 422)},
+    summary="修改密码",
+)
+def password_change(request, payload: PasswordChangeIn):
+    """Same rules as the 修改密码 page (lms.forms.PasswordSetForm): the current password is required
+    unless the worker is on the forced first-login change."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from lms.forms import PasswordSetForm
+    from lms.services import worker_password_set
+
+    worker = worker_of(request.user)
+    first_time = bool(worker and worker.must_change_password)
+    data = {
+        "current_password": payload.current_password or "",
+        "new_password1": payload.new_password,
+        "new_password2": payload.new_password,
+    }
+    form = PasswordSetForm(request.user, data, first_time=first_time)
+    if not form.is_valid():
+        fields = {
+            "current_password": "current_password",
+            "new_password1": "new_password",
+            "new_password2": "new_password",
+        }
+        problems = [
+            f"{fields.get(name, 'new_password')}：{message}"
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        raise ApiError(422, "；".join(problems))
+    worker_password_set(user=request.user, password=form.cleaned_data["new_password1"])
+    update_session_auth_hash(request, request.user)
+    return DoneOut(detail="密码已修改")
+
+
 for _app in (
     "courses",
     "casebank",

@@ -61,7 +61,7 @@ class RateLimitedLoginView(LoginView):
 def password_set(request):
     worker = worker_of(request.user)
     first_time = bool(worker and worker.must_change_password)
-    form = PasswordSetForm(request.user, request.POST or None)
+    form = PasswordSetForm(request.user, request.POST or None, first_time=first_time)
     if request.method == "POST" and form.is_valid():
         services.worker_password_set(user=request.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
