@@ -151,6 +151,8 @@ LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", 20))
 
 LANGUAGE_CODE = "zh-hans"
+# Our translations come first: locale/zh_Hans fills the Wagtail admin strings its zh_Hans catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -214,6 +216,8 @@ COMPETITION_BOARD_INTERVAL = float(os.environ.get("COMPETITION_BOARD_INTERVAL", 
 WAGTAIL_SITE_NAME = "网格学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin speaks Chinese only: no user can pick a language (e.g. English) in their Wagtail profile.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 # Search: the database backend with jieba segmentation (casebank/search/backend.py). A deployment
 # moves to Elasticsearch/OpenSearch with a Chinese analyzer by setting SEARCH_BACKEND (e.g.
 # modelsearch.backends.elasticsearch8) and SEARCH_URL; no app code changes.
