@@ -11,8 +11,8 @@ once with every key repeated.
 from __future__ import annotations
 
 import ast
-import inspect
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,9 @@ from django import forms
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from assessments.competitions.models import Competition, Entry, Round, RoundKind
 from lms import roles
+from tests.assessments.helpers import make_quiz
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("lms", "courses", "casebank", "assessments", "certificates")
@@ -97,19 +99,23 @@ def site_routes():
 
 
 def fill_route(route: str, world: dict) -> str:
-    """A concrete path: each <converter:name> from the fixture world, or a junk id when there is none."""
+    """A concrete path: each <converter:name> from the fixture world — by the longest route prefix
+    naming it (`competitions/rounds/` + `round_id`), else by name alone — or a junk id when there is none."""
+    by_prefix = world.get("by_prefix", {})
 
     def value(match):
         converter, name = match.group(1) or "str", match.group(2)
+        owners = [prefix for prefix, key in by_prefix if key == name and route.startswith(prefix)]
+        if owners:
+            return str(by_prefix[(max(owners, key=len), name)])
         if name in world:
             return str(world[name])
         return "99999" if converter == "int" else "junk"
 
     path = re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
     if path.startswith("^") or "(" in path:  # regex routes (Wagtail's documents and page serving)
-        path = re.sub(
-            r"\^|\$|\\d\+|\(\.\*\)|\(\(\?:\[\\w\\-\]\+/\)\*\)", lambda m: "1" if m.group() == r"\d+" else "", path
-        )
+        for group, filler in ((r"(\d+)", "1"), ("(.*)", ""), (r"((?:[\w\-]+/)*)", ""), ("^", ""), ("$", "")):
+            path = path.replace(group, filler)
     return "/" + path.lstrip("/")
 
 
@@ -125,6 +131,12 @@ def world(city_tree, make_worker):
     ).user
     superuser.is_superuser = superuser.is_staff = True
     superuser.save(update_fields=["is_superuser", "is_staff"])
+    competition = Competition.objects.create(name="测试技能比武", organiser_unit=None)
+    round_ = Round.objects.create(
+        competition=competition, order=1, name="情景模拟", kind=RoundKind.SCENARIO, max_score=Decimal("30")
+    )
+    Entry.objects.create(competition=competition, worker=trainee)
+    quiz = make_quiz()
     return {
         "users": {"superuser": superuser, "trainee": trainee.user},
         "path": {
@@ -134,6 +146,11 @@ def world(city_tree, make_worker):
             "period": "2026",
             "year": 2026,
             "code": "1.1",
+            "by_prefix": {
+                ("competitions/", "pk"): competition.pk,
+                ("competitions/rounds/", "round_id"): round_.pk,
+                ("quizzes/", "pk"): quiz.pk,
+            },
         },
     }
 
@@ -168,6 +185,10 @@ def test_no_page_answers_junk_parameters_with_a_server_error(world):
 
 def test_route_filling_has_no_placeholders_left():
     for route, _ in site_routes():
-        path = fill_route(route, {"employee_no": "wg1"})
+        path = fill_route(route, {"employee_no": "wg1", "by_prefix": {("competitions/", "pk"): 7}})
         assert "<" not in path and "^" not in path and "(" not in path, route
-    assert inspect.isfunction(fill_route)
+    assert (
+        fill_route("competitions/<int:pk>/board/", {"by_prefix": {("competitions/", "pk"): 7}})
+        == "/competitions/7/board/"
+    )
+    assert fill_route("quizzes/<int:pk>/", {}) == "/quizzes/99999/"
