@@ -9,7 +9,7 @@ SYS_STAMP := var/.system-packages
 # Debian packages: CJK fonts for PDFs, poppler for PDF checks in tests, Chromium for browser tests.
 DEB_PACKAGES := fonts-noto-cjk poppler-utils chromium chromium-driver
 
-.PHONY: install system-packages demo serve migrate test test-postgres bench lint format screenshots clean
+.PHONY: install system-packages demo dev demo-data serve migrate test test-postgres bench lint format screenshots clean
 
 install: $(STAMP) system-packages
 
@@ -37,13 +37,29 @@ $(SYS_STAMP):
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-demo: migrate
+# `make demo` shows what production shows: DEBUG off (Chinese error pages, no tracebacks), static files
+# from collectstatic served by WhiteNoise, a secret key generated once into var/secret_key. Only the
+# HTTPS-only settings are off (HTTPS=0: plain HTTP on 127.0.0.1), and Django serves the public media.
+DEMO_ENV = DEBUG=0 HTTPS=0 SERVE_PUBLIC_MEDIA=1 SECRET_KEY="$$(cat var/secret_key)"
+
+var/secret_key: | $(STAMP)
+	@mkdir -p var
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo-data: migrate
 	@if [ ! -f var/.demo-loaded ]; then $(PY) manage.py load_demo && touch var/.demo-loaded; \
 	else echo "演示数据已载入（删除 var/.demo-loaded 可重新检查）"; fi
-	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo: demo-data var/secret_key
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Developer mode: the same demo data with DEBUG on (tracebacks, static files straight from the apps).
+dev: demo-data
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 serve: install
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest $(PYTEST_ARGS)

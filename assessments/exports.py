@@ -25,7 +25,7 @@ def run_quiz_results(job, output, progress) -> ExportResult:
         raise ExportError("测验已不存在")
     audit = DeferredAudit()
     services.quiz_results_export(actor=user, quiz=quiz, target=output, progress=progress, record_audit=audit)
-    return ExportResult(file_name=f"quiz-{quiz.pk}-results.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries)
+    return ExportResult(file_name=f"{quiz.title}-成绩.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries)
 
 
 def may_start(user) -> bool:
@@ -79,7 +79,7 @@ def run_competency_scores(job, output, progress) -> ExportResult:
         detail={"period": period.code, "unit": unit.full_name, "rows": total, "scope": scope_label(user)},
     )
     return ExportResult(
-        file_name=f"competency-{unit.pk}-{period.code}.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries
+        file_name=f"能力得分-{unit.name}-{period.code}.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries
     )
 
 
@@ -109,7 +109,7 @@ def run_competency_reports(job, output, progress) -> ExportResult:
         detail={"year": period.year, "unit": unit.full_name, "workers": len(workers)},
     )
     return ExportResult(
-        file_name=f"competency-reports-{unit.pk}-{period.year}.pdf", content_type=PDF_CONTENT_TYPE, audit=audit.entries
+        file_name=f"能力评估报告-{unit.name}-{period.year}.pdf", content_type=PDF_CONTENT_TYPE, audit=audit.entries
     )
 
 

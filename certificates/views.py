@@ -46,7 +46,7 @@ def verify(request, code: str):
 def certificate_pdf(request, code: str):
     certificate = get_object_or_404(selectors.certificates_downloadable_by(request.user), verification_code=code)
     name = services.certificate_pdf_ensure(certificate=certificate)
-    return private_file_response(name, filename=f"{certificate.serial_no}.pdf", content_type="application/pdf")
+    return private_file_response(name, filename=f"证书-{certificate.serial_no}.pdf", content_type="application/pdf")
 
 
 # --- 我的证书 ----------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def hr_job_batch(request, pk: int):
     job = _job(request, pk)
     if not job.batch_pdf:
         raise Http404("批量打印文件尚未生成")
-    return private_file_response(job.batch_pdf, filename=f"batch-{job.pk}.pdf", content_type="application/pdf")
+    return private_file_response(job.batch_pdf, filename=f"批量打印证书-{job.pk}.pdf", content_type="application/pdf")
 
 
 def _hr_certificate(request, code: str) -> Certificate:

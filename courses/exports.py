@@ -22,7 +22,7 @@ def run_compliance(job, output, progress) -> ExportResult:
     audit = DeferredAudit()
     services.compliance_export(actor=user, unit=unit, year=year, target=output, progress=progress, record_audit=audit)
     return ExportResult(
-        file_name=f"training-compliance-{year}-{unit.pk}.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries
+        file_name=f"学时达标-{unit.name}-{year}.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries
     )
 
 

@@ -22,6 +22,7 @@ from courses.forms import AssignForm, AttendanceForm, ExternalHoursForm
 from courses.models import CoursePage, EnrolmentMode, LessonPage, TrainingSession
 from courses.selectors import plain
 from lms.access import worker_of
+from lms.downloads import name_download
 from lms.spreadsheets import XLSX_CONTENT_TYPE
 
 
@@ -172,7 +173,11 @@ def training_record(request):
     buffer = io.BytesIO()
     services.training_record_export(worker=worker, target=buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=training-record-{worker.employee_no}.xlsx"
+    name_download(
+        response,
+        f"培训记录-{worker.name}-{worker.employee_no}.xlsx",
+        ascii_name=f"training-record-{worker.employee_no}.xlsx",
+    )
     return response
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lms.models import AuditLog, Notification, OrgUnit, Worker
+from lms.models import AUDIT_TARGET_NAMES, AuditLog, Notification, OrgUnit, Worker
 from lms.pii import mask_id_number, mask_phone
 
 
@@ -28,10 +28,22 @@ class WorkerAdmin(admin.ModelAdmin):
         return mask_phone(obj.phone)
 
 
+class AuditTargetFilter(admin.SimpleListFilter):
+    title = "对象类型"
+    parameter_name = "target_type"
+
+    def lookups(self, request, model_admin):
+        types = AuditLog.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
+        return [(code, AUDIT_TARGET_NAMES.get(code, code)) for code in types]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "target_type", "target_id", "ip_address")
-    list_filter = ("action", "target_type")
+    list_display = ("created_at", "actor", "action", "target_name", "target_id", "ip_address")
+    list_filter = ("action", AuditTargetFilter)
     readonly_fields = [f.name for f in AuditLog._meta.fields]
 
     def has_add_permission(self, request):
@@ -39,6 +51,10 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="对象类型", ordering="target_type")
+    def target_name(self, obj):
+        return obj.target_label
 
 
 @admin.register(Notification)

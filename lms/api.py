@@ -12,8 +12,9 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
@@ -61,7 +62,7 @@ class StaffSwagger(Swagger):
             return redirect("password_set")
         if not may_read_api_docs(request.user):
             message = "接口文档仅供培训管理员、人事、管理者和评委查看。"
-            return render(request, "lms/forbidden.html", {"message": message}, status=403)
+            raise PermissionDenied(message)
         return super().render_page(request, api, **kwargs)
 
 
@@ -211,6 +212,57 @@ def me(request):
         org_unit=worker.org_unit.full_name if worker else None,
         roles=sorted(roles.user_role_codes(request.user)),
     )
+
+
+class PasswordChangeIn(Schema):
+    current_password: str | None = Field(
+        default=None, max_length=128, description="当前密码；首次登录（仍在使用初始密码）时不需要"
+    )
+    new_password: str = Field(max_length=128, description="新密码：至少 8 位，不能全为数字，不能与初始密码相同")
+
+
+class DoneOut(Schema):
+    detail: str
+
+
+@api.post(
+    "/me/password",
+    # Plain session auth: a worker still on the initial password must be able to reach this one.
+    auth=SessionAuth(),
+    response={200: DoneOut, **errors(400, 422)},
+    summary="修改密码",
+)
+def password_change(request, payload: PasswordChangeIn):
+    """Same rules as the 修改密码 page (lms.forms.PasswordSetForm): the current password is required
+    unless the worker is on the forced first-login change."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from lms.forms import PasswordSetForm
+    from lms.services import worker_password_set
+
+    worker = worker_of(request.user)
+    first_time = bool(worker and worker.must_change_password)
+    data = {
+        "current_password": payload.current_password or "",
+        "new_password1": payload.new_password,
+        "new_password2": payload.new_password,
+    }
+    form = PasswordSetForm(request.user, data, first_time=first_time)
+    if not form.is_valid():
+        fields = {
+            "current_password": "current_password",
+            "new_password1": "new_password",
+            "new_password2": "new_password",
+        }
+        problems = [
+            f"{fields.get(name, 'new_password')}：{message}"
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        raise ApiError(422, "；".join(problems))
+    worker_password_set(user=request.user, password=form.cleaned_data["new_password1"])
+    update_session_auth_hash(request, request.user)
+    return DoneOut(detail="密码已修改")
 
 
 for _app in (

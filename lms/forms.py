@@ -20,6 +20,12 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordSetForm(forms.Form):
+    """Choosing a new password. It asks for the current one, except on the forced first-login change
+    (the worker has only just typed the initial password to get here); the page and the API share it."""
+
+    current_password = forms.CharField(
+        label="当前密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     new_password1 = forms.CharField(
         label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -27,9 +33,17 @@ class PasswordSetForm(forms.Form):
         label="再次输入新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, first_time: bool = False, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        if first_time:
+            del self.fields["current_password"]
+
+    def clean_current_password(self):
+        current = self.cleaned_data["current_password"]
+        if not self.user.check_password(current):
+            raise forms.ValidationError("当前密码不正确")
+        return current
 
     def clean_new_password2(self):
         first = self.cleaned_data.get("new_password1")

@@ -90,6 +90,28 @@ class Worker(models.Model):
         return [label for code, label in roles.ROLE_CHOICES if code in codes]
 
 
+# The Chinese name of every audit target type, shown wherever the audit log is listed or exported
+# (AuditLog.target_label). tests/lms/test_audit_names.py checks that every target_type the code
+# writes has a name here; types already written in Chinese show as they are.
+AUDIT_TARGET_NAMES = {
+    "allowance_adjustment": "津贴调整",
+    "allowance_month": "月度持证津贴",
+    "attendance": "面授签到",
+    "certificate": "证书",
+    "certificate_register": "证书登记台账",
+    "competency_reports": "能力评估报告",
+    "competency_scores": "能力得分",
+    "hours_entry": "学时记录",
+    "incentive": "一次性奖励",
+    "mentorship.compliance": "导师制达标情况",
+    "metric_record": "业务指标",
+    "quiz": "测验",
+    "quiz_results": "测验成绩",
+    "training_compliance": "学时达标情况",
+    "worker": "人员档案",
+}
+
+
 class AuditLog(models.Model):
     """Who saw or exported what. Written for every unmasked display or export of personal data."""
 
@@ -115,7 +137,11 @@ class AuditLog(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_type}:{self.target_id}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_label}:{self.target_id}"
+
+    @property
+    def target_label(self) -> str:
+        return AUDIT_TARGET_NAMES.get(self.target_type, self.target_type)
 
 
 class Notification(models.Model):

@@ -27,7 +27,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
+
+from lms.downloads import name_download
 
 # Where files of the private kinds were kept under MEDIA_ROOT before PRIVATE_MEDIA_ROOT existed.
 # The stored names are relative, so a file moved to the same place under the new root is found
@@ -80,11 +81,9 @@ def private_file_response(
     if prefix:
         response = HttpResponse(content_type=content_type or "application/octet-stream")
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name.replace(os.sep, "/"))
-        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     else:
-        response = FileResponse(
-            storage.open(name, "rb"), as_attachment=as_attachment, filename=filename, content_type=content_type
-        )
+        response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    name_download(response, filename, attachment=as_attachment)
     patch_cache_control(response, private=True, no_store=True)
     return response
 

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collectstatic) with DEBUG off, so `make demo` serves what production serves.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lms.urls"
+# The 400/403/404/500 pages are templates of the same names (lms/templates); a CSRF failure gets the same layout.
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"
 
 TEMPLATES = [
     {
@@ -147,6 +151,8 @@ LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", 20))
 
 LANGUAGE_CODE = "zh-hans"
+# Our translations come first: locale/zh_Hans fills the Wagtail admin strings its zh_Hans catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -154,9 +160,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Public media only: Wagtail images and documents of course content. DEBUG serves it at MEDIA_URL.
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing (before collectstatic)
+# Public media only: Wagtail images and documents of course content, served at MEDIA_URL by Django when
+# SERVE_PUBLIC_MEDIA is on (default: with DEBUG; `make demo` turns it on) and by nginx in production.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+SERVE_PUBLIC_MEDIA = env_bool("SERVE_PUBLIC_MEDIA", DEBUG)
 # Files holding personal data (certificate PDFs and scans, bulk-issuance batches, export files, case
 # compilations) live here, outside MEDIA_ROOT, and no URL maps it: only views that check who is
 # asking send them (lms.private_media). Behind nginx, PRIVATE_MEDIA_ACCEL_REDIRECT names an
@@ -207,6 +216,8 @@ COMPETITION_BOARD_INTERVAL = float(os.environ.get("COMPETITION_BOARD_INTERVAL", 
 WAGTAIL_SITE_NAME = "网格学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin speaks Chinese only: no user can pick a language (e.g. English) in their Wagtail profile.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 # Search: the database backend with jieba segmentation (casebank/search/backend.py). A deployment
 # moves to Elasticsearch/OpenSearch with a Chinese analyzer by setting SEARCH_BACKEND (e.g.
 # modelsearch.backends.elasticsearch8) and SEARCH_URL; no app code changes.
@@ -225,8 +236,12 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# HTTPS=0 keeps production settings but drops the HTTPS-only items: `make demo` runs DEBUG off over
+# plain HTTP on 127.0.0.1, where Secure cookies and an HTTPS redirect would lock the browser out.
+HTTPS = env_bool("HTTPS", not DEBUG)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

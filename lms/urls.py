@@ -11,6 +11,7 @@ from lms.api import api, unknown_endpoint
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", views.RateLimitedLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/set/", views.password_set, name="password_set"),
@@ -39,12 +40,15 @@ urlpatterns = [
     path("", include("casebank.urls")),
 ]
 
-if settings.DEBUG:
-    # Public media only (course images and documents). Files with personal data are under
-    # PRIVATE_MEDIA_ROOT, which no URL maps; views that check who is asking send them.
-    from django.conf.urls.static import static
+if settings.SERVE_PUBLIC_MEDIA:
+    # Public media only (course images and documents), for DEBUG and `make demo`; production's nginx
+    # serves it. Files with personal data are under PRIVATE_MEDIA_ROOT, which no URL maps; views that
+    # check who is asking send them. (django.conf.urls.static.static() maps nothing with DEBUG off.)
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 # Wagtail's page serving comes last: course and case pages live at /courses/…, /cases/….
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from lms import roles, selectors, services
@@ -58,7 +61,7 @@ class RateLimitedLoginView(LoginView):
 def password_set(request):
     worker = worker_of(request.user)
     first_time = bool(worker and worker.must_change_password)
-    form = PasswordSetForm(request.user, request.POST or None)
+    form = PasswordSetForm(request.user, request.POST or None, first_time=first_time)
     if request.method == "POST" and form.is_valid():
         services.worker_password_set(user=request.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
@@ -259,3 +262,17 @@ def export_job_download(request, pk: int):
     )
     services.export_job_download_record(job=job, user=request.user, ip_address=client_ip(request))
     return response
+
+
+_FAVICON = Path(__file__).resolve().parent / "static" / "lms" / "favicon.ico"
+
+
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links."""
+    return FileResponse(_FAVICON.open("rb"), content_type="image/x-icon")
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: the site's Chinese page instead of Django's English one; the reason is for logs only."""
+    return render(request, "403_csrf.html", status=403)

@@ -362,7 +362,7 @@ def session_photo(request, pk: int):
     session = selectors.session_for_viewer(request.user, pk)
     if session is None or not session.photo:
         raise Http404("未找到照片")
-    return private_file_response(session.photo.name, filename=f"session-{session.pk}{session.photo.name[-5:]}")
+    return private_file_response(session.photo.name, filename=f"指导记录照片-{session.pk}{session.photo.name[-5:]}")
 
 
 def _mentee_session(request, pk: int):

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from assessments.periods import Period, PeriodError, parse_period
 from assessments.services import competency_recompute_period
 from lms import roles
 from lms.access import org_scope_q, worker_of
+from lms.downloads import name_download
 from lms.models import OrgUnit, Worker
 from lms.services import export_job_start
 
@@ -204,8 +205,11 @@ def report_pdf(request, employee_no: str, year: int):
         raise Http404("年份无效") from None
     data = reports.report_pdf(worker, period)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"{worker.employee_no}-{period.year}年度能力评估报告.pdf"
+    name_download(
+        response,
+        f"{worker.name}-{worker.employee_no}-{period.year}年度能力评估报告.pdf",
+        attachment=False,
+        ascii_name=f"competency-report-{worker.employee_no}-{period.year}.pdf",
     )
     response["Cache-Control"] = "private, no-store"
     return response

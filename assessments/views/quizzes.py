@@ -18,6 +18,7 @@ from assessments.forms import MarkForm
 from assessments.models import AttemptState, QuestionType, Quiz
 from assessments.scoring import is_answered, split_blanks
 from lms.access import worker_of
+from lms.downloads import name_download
 from lms.pii import mask_name
 from lms.services import export_job_start
 from lms.spreadsheets import XLSX_CONTENT_TYPE
@@ -258,7 +259,7 @@ def quiz_bank_export(request, pk: int, fmt: str):
     services.quiz_export_bank(quiz=quiz, target=buffer, fmt=fmt)
     content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/plain; charset=utf-8"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''quiz-{quiz.pk}-bank.{fmt}"
+    name_download(response, f"{quiz.title}-题库.{fmt}", ascii_name=f"quiz-{quiz.pk}-bank.{fmt}")
     return response
 
 

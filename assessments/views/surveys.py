@@ -23,6 +23,7 @@ from assessments.models import SurveyResponse
 from assessments.services import surveys as service
 from assessments.survey import NO, SURVEY_ITEMS, YES
 from lms.access import worker_of
+from lms.downloads import name_download
 from lms.models import Worker
 from lms.views import client_ip
 
@@ -221,7 +222,11 @@ def survey_card_pdf(request, employee_no: str):
         url=request.build_absolute_uri(service.survey_url(worker)),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="survey-card-{worker.employee_no}.pdf"'
+    name_download(
+        response,
+        f"群众评价卡-{worker.name}-{worker.employee_no}.pdf",
+        ascii_name=f"survey-card-{worker.employee_no}.pdf",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

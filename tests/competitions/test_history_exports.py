@@ -94,7 +94,7 @@ def test_xlsx_has_one_sheet_per_view_with_numbers(finished, client):
     client.force_login(finished["trainer"].user)
     response = client.get(reverse("competitions:results_xlsx", args=[finished["competition"].pk]))
     assert response.status_code == 200
-    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"].lower()
     assert "%E6%88%90%E7%BB%A9" in response["Content-Disposition"]  # 成绩, RFC 6266 encoded
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["总成绩排名", "团体排名", "获奖名单"]

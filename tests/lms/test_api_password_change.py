@@ -55,3 +55,73 @@ def test_after_choosing_a_password_the_api_answers(client, newcomer):
     client.force_login(newcomer.user)
     response = client.get("/api/v1/me")
     assert response.status_code == 200 and response.json()["employee_no"] == newcomer.employee_no
+
+
+# --- changing one's password asks for the current one (except the forced first-login change) -------
+
+NEW = "Grid#Work2026"
+
+
+@pytest.fixture
+def settled(city_tree, make_worker):
+    worker = make_worker(unit=city_tree["grid_a"])
+    worker.user.set_password("Old#Pass2025")
+    worker.user.save()
+    return worker
+
+
+def test_page_asks_for_the_current_password(client, settled):
+    client.force_login(settled.user)
+    page = client.get("/password/set/").content.decode()
+    assert "当前密码" in page and "修改密码" in page
+    response = client.post("/password/set/", {"new_password1": NEW, "new_password2": NEW})
+    assert response.status_code == 200
+    assert "current_password" in response.context["form"].errors
+    response = client.post("/password/set/", {"current_password": "wrong", "new_password1": NEW, "new_password2": NEW})
+    assert "当前密码不正确" in response.content.decode()
+    settled.user.refresh_from_db()
+    assert settled.user.check_password("Old#Pass2025")
+    response = client.post(
+        "/password/set/", {"current_password": "Old#Pass2025", "new_password1": NEW, "new_password2": NEW}
+    )
+    assert response.status_code == 302
+    settled.user.refresh_from_db()
+    assert settled.user.check_password(NEW)
+
+
+def test_forced_first_login_change_does_not_ask_for_it(client, newcomer):
+    client.force_login(newcomer.user)
+    assert "当前密码" not in client.get("/password/set/").content.decode()
+    response = client.post("/password/set/", {"new_password1": NEW, "new_password2": NEW})
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert not newcomer.must_change_password and newcomer.user.check_password(NEW)
+
+
+def test_api_asks_for_the_current_password(client, settled):
+    client.force_login(settled.user)
+    url = "/api/v1/me/password"
+    response = client.post(url, {"new_password": NEW}, content_type="application/json")
+    assert response.status_code == 422 and "current_password" in response.json()["detail"]
+    response = client.post(url, {"current_password": "wrong", "new_password": NEW}, content_type="application/json")
+    assert response.status_code == 422 and "当前密码不正确" in response.json()["detail"]
+    response = client.post(
+        url, {"current_password": "Old#Pass2025", "new_password": "12345678"}, content_type="application/json"
+    )
+    assert response.status_code == 422 and "new_password" in response.json()["detail"]
+    response = client.post(
+        url, {"current_password": "Old#Pass2025", "new_password": NEW}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["detail"] == "密码已修改"
+    settled.user.refresh_from_db()
+    assert settled.user.check_password(NEW)
+    assert client.get("/api/v1/me").status_code == 200  # the session survives the change
+
+
+def test_api_forced_change_needs_no_current_password(client, newcomer):
+    client.force_login(newcomer.user)
+    response = client.post("/api/v1/me/password", {"new_password": NEW}, content_type="application/json")
+    assert response.status_code == 200
+    newcomer.refresh_from_db()
+    assert not newcomer.must_change_password
+    assert client.get("/api/v1/me").status_code == 200

@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from assessments.competitions import exports_results, selectors, selectors_awards, services_awards
 from assessments.competitions.models import Competition, Round, RoundResult
 from assessments.competitions.services import CompetitionError
 from certificates.selectors import issuance_job_progress
 from lms.access import worker_of
+from lms.downloads import name_download
 from lms.models import AuditLog
 from lms.services import audit_log_record
 
@@ -134,7 +134,9 @@ def _export(request, pk: int, fmt: str):
         detail={"比赛": competition.name, "格式": fmt, "未公布": provisional},
     )
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{competition.name}成绩{suffix}.{fmt}")
+    name_download(
+        response, f"{competition.name}成绩{suffix}.{fmt}", ascii_name=f"competition-{competition.pk}-results.{fmt}"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

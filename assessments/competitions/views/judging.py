@@ -31,6 +31,7 @@ from assessments.competitions.services_scores import (
 )
 from lms import roles
 from lms.access import worker_of
+from lms.downloads import name_download
 from lms.importing import ImportRejected, Row, read_rows
 from lms.spreadsheets import XLSX_CONTENT_TYPE, Sheet, table_write
 
@@ -361,7 +362,9 @@ def _template_response(round_: Round):
     table_write(buffer, [Sheet(title="评分表", headers=TEMPLATE_HEADERS, rows=template_rows(round_))], fmt="xlsx")
     buffer.seek(0)
     name = f"{round_.competition.name}-{round_.name}-纸质评分表.xlsx"
-    return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return name_download(
+        FileResponse(buffer, content_type=XLSX_CONTENT_TYPE), name, ascii_name=f"score-sheet-{round_.pk}.xlsx"
+    )
 
 
 @login_required
