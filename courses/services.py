@@ -537,9 +537,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             sent["overdue"] += 1
     if today >= dt.date(today.year, 10, 1):
         required = selectors.annual_hours_required()
-        trainees = Worker.objects.filter(
-            user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE], user__is_active=True
-        ).select_related("user")
+        trainees = Worker.objects.filter(selectors.annual_requirement_q()).select_related("user")
         totals = dict(
             HoursEntry.objects.filter(earned_on__range=selectors.year_bounds(today.year))
             .values("worker_id")
@@ -562,13 +560,24 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 # --- exports --------------------------------------------------------------------------------------
 
 
-def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None, record_audit=audit_log_record) -> int:
-    """The compliance report as XLSX (one row per worker in the actor's scope); logs the export.
+def compliance_export(
+    *,
+    actor,
+    unit: OrgUnit,
+    year: int,
+    target,
+    status: str = "",
+    search: str = "",
+    progress=None,
+    record_audit=audit_log_record,
+) -> int:
+    """The compliance report as XLSX, the rows the page lists (the same people, the same filters);
+    logs the export.
 
     `progress(done, total)` is called as rows are written; `record_audit` is where the audit row
     goes (an export job keeps it until the file is downloaded, see lms.exports).
     """
-    report = selectors.compliance_rows(actor, unit, year)
+    report = selectors.compliance_rows(actor, unit, year, status=status, search=search)
     headers = [
         "工号",
         "姓名",
@@ -604,9 +613,9 @@ def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None,
         action=AuditLog.Action.EXPORT,
         target_type="training_compliance",
         target_id=unit.pk,
-        detail={"year": year, "rows": report["total"]},
+        detail={"year": year, "rows": len(report["rows"]), "status": status, "q": search},
     )
-    return report["total"]
+    return len(report["rows"])
 
 
 def training_record_export(*, worker: Worker, target) -> int:
