@@ -22,6 +22,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from courses.choosers import CoursePageForm, split_codes
 from lms import roles
 from lms.models import OrgUnit, Worker
 
@@ -44,12 +45,6 @@ def validate_indicator_codes(value: str) -> None:
     bad = [code for code in split_codes(value) if code not in INDICATOR_CODES]
     if bad:
         raise ValidationError(_("未知的能力指标编码：%(codes)s（应为 1.1…5.2）"), params={"codes": "、".join(bad)})
-
-
-def split_codes(value: str) -> list[str]:
-    return [
-        c.strip() for c in (value or "").replace("；", ";").replace(",", ";").replace("，", ";").split(";") if c.strip()
-    ]
 
 
 # --- lesson body blocks ---------------------------------------------------------------------------
@@ -237,6 +232,7 @@ class CoursePage(Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
     private_page_options: list[str] = []
+    base_form_class = CoursePageForm  # checkbox choosers for indicator_codes and audience_roles
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),

@@ -134,6 +134,23 @@ def annual_status(worker, year: int, *, hours: Decimal | None = None) -> dict:
     }
 
 
+# --- indicators -----------------------------------------------------------------------------------
+
+
+def indicator_names() -> dict[str, str]:
+    """Code → name of the active competency model's indicators; empty while assessments has none."""
+    from assessments.selectors import active_indicators
+
+    return dict(active_indicators().values_list("code", "name"))
+
+
+def indicator_labels(codes: list[str], names: dict[str, str] | None = None) -> list[str]:
+    """Indicator codes as people read them, "2.3 矛盾调解能力"; a code the active model does not
+    name is shown as it is."""
+    names = indicator_names() if names is None and codes else names or {}
+    return [f"{code} {names[code]}" if code in names else code for code in codes]
+
+
 # --- audience and enrolment -----------------------------------------------------------------------
 
 
@@ -490,13 +507,22 @@ def recommended_courses(
         ranked.sort(key=lambda item: (item[0], item[1], item[2].title))
         if ranked:
             names = {row["indicator"].code: row["indicator"].name for row in scored}
-            return [c for _, _, c in ranked[:limit]], "针对您的薄弱指标：" + "、".join(
+            return _labelled([c for _, _, c in ranked[:limit]]), "针对您的薄弱指标：" + "、".join(
                 f"{code} {names[code]}" for code in weakest
             )
     tier = Tier.ONBOARDING if _is_new_hire(worker) else Tier.ANNUAL
     same_tier = [c for c in candidates if c.tier == tier]
     others = [c for c in candidates if c.tier == Tier.THEMATIC and c.enrolment_mode == EnrolmentMode.SELF]
-    return (same_tier + others)[:limit], f"适合{Tier(tier).label}阶段的课程"
+    return _labelled((same_tier + others)[:limit]), f"适合{Tier(tier).label}阶段的课程"
+
+
+def _labelled(courses: list[CoursePage], names: dict[str, str] | None = None) -> list[CoursePage]:
+    """Give each course its `indicator_labels` for the list (one read of the names for all)."""
+    if names is None and any(course.indicators for course in courses):
+        names = indicator_names()
+    for course in courses:
+        course.indicator_labels = indicator_labels(course.indicators, names or {})
+    return courses
 
 
 def _is_new_hire(worker) -> bool:

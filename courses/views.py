@@ -86,6 +86,7 @@ def course_page(request, course: CoursePage):
             "enrolment": enrolment,
             "progress": progress,
             "can_self_enrol": can_self_enrol,
+            "indicator_labels": selectors.indicator_labels(course.indicators),
             "seats_taken": course.enrolments.count() if course.capacity else None,
             "can_manage": selectors.courses_managed_by(request.user).filter(pk=course.pk).exists(),
         },
