@@ -405,6 +405,10 @@ class TrainingSession(models.Model):
         if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "结束时间应晚于开始时间"})
 
+    def has_ended(self, now=None) -> bool:
+        """Sign-up (报名) is open until the session ends (docs/rules.md §4, 面授课堂报名)."""
+        return (now or timezone.now()) >= self.ends_at
+
 
 class Attendance(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendances")

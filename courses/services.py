@@ -394,8 +394,8 @@ def session_sign_up(*, worker: Worker, session: TrainingSession, now: dt.datetim
     now = now or timezone.now()
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        if locked.ends_at < now:
-            raise CheckInRefused("课堂已结束")
+        if locked.has_ended(now):
+            raise CheckInRefused("本场课堂已结束，不能再报名")
         attendance = Attendance.objects.filter(session=locked, worker=worker).first()
         if attendance:
             if attendance.signed_up_at is None:

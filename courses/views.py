@@ -240,6 +240,7 @@ def session_detail(request, pk: int):
             "attendance": attendance,
             "attendances": attendances,
             "taken": session.attendances.count(),
+            "ended": session.has_ended(),
             "form": AttendanceForm(user=request.user) if manages else None,
         },
     )
