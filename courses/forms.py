@@ -18,8 +18,19 @@ def _employee_nos(value: str) -> list[str]:
     ]
 
 
+class _UnitsField(forms.ModelMultipleChoiceField):
+    """Unit ids checked for being ids before they reach the database (an `in` lookup passes a huge
+    number on unchecked, and SQLite cannot bind it)."""
+
+    def clean(self, value):
+        for item in value or []:
+            if not (isinstance(item, str) and item.isdigit() and 0 < int(item) < 2**63):
+                raise forms.ValidationError("所选组织不存在或不在您的管理范围内", code="invalid_choice")
+        return super().clean(value)
+
+
 class AssignForm(forms.Form):
-    org_units = forms.ModelMultipleChoiceField(label="指派给组织", queryset=None, required=False)
+    org_units = _UnitsField(label="指派给组织", queryset=None, required=False)
     roles = forms.MultipleChoiceField(
         label="限定角色",
         choices=roles.ROLE_CHOICES,

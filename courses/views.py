@@ -34,6 +34,17 @@ def _worker_or_404(request):
     return worker
 
 
+# The largest id a database here stores. A page's id is looked up through its page_ptr link, which,
+# unlike a plain integer id, Django passes to the database unchecked: a larger one would be a 500.
+MAX_ID = 2**63 - 1
+
+
+def _page_or_404(queryset, pk: int):
+    if not 0 < pk <= MAX_ID:
+        raise Http404("没有这个页面")
+    return get_object_or_404(queryset, pk=pk)
+
+
 def _login_redirect(request):
     from django.contrib.auth.views import redirect_to_login
 
@@ -145,7 +156,7 @@ def lesson_page(request, lesson: LessonPage):
 @require_POST
 def lesson_complete(request, pk: int):
     worker = _worker_or_404(request)
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
+    lesson = _page_or_404(LessonPage.objects.live(), pk)
     try:
         services.lesson_complete(worker=worker, lesson=lesson)
         messages.success(request, f"已完成“{lesson.title}”，记入 {plain(lesson.hours)} 学时")
@@ -160,7 +171,7 @@ def lesson_complete(request, pk: int):
 @require_POST
 def course_enrol(request, pk: int):
     worker = _worker_or_404(request)
-    course = get_object_or_404(CoursePage.objects.live(), pk=pk)
+    course = _page_or_404(CoursePage.objects.live(), pk)
     try:
         services.enrolment_self_create(worker=worker, course=course)
         messages.success(request, "报名成功")
@@ -334,7 +345,7 @@ def session_attendance(request, pk: int):
 
 @login_required
 def course_assign(request, pk: int):
-    course = get_object_or_404(selectors.courses_managed_by(request.user), pk=pk)
+    course = _page_or_404(selectors.courses_managed_by(request.user), pk)
     form = AssignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
