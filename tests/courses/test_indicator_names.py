@@ -84,3 +84,14 @@ def test_unknown_choices_are_refused(editing, client):
     response = _save(client, course, page, indicator_codes=["9.9"], audience_roles=["boss"])
     assert response.status_code == 200
     assert CoursePage.objects.get(pk=course.pk).indicator_codes == "2.3"
+
+
+def test_a_new_course_offers_the_same_choosers(make_worker, city_tree, client):
+    from courses.services import course_index_ensure
+
+    trainer = make_worker(unit=city_tree["city"], role_codes=(roles.TRAINER,))
+    index = course_index_ensure()
+    client.force_login(trainer.user)
+    page = client.get(f"/admin/pages/add/courses/coursepage/{index.pk}/").content.decode()
+    assert 'type="checkbox" name="indicator_codes" value="5.2"' in page and "5.2 情绪管理能力" in page
+    assert 'type="checkbox" name="audience_roles" value="trainee"' in page
