@@ -43,6 +43,18 @@ def indicator_codes() -> set[str]:
     return set(active_indicators().values_list("code", flat=True))
 
 
+def indicator_choices(*, grouped: bool = False) -> list:
+    """The active model's indicators as form choices, ("2.3", "2.3 矛盾调解能力"); `grouped` puts
+    them under their primary indicator, [("沟通协调能力", [...]), ...], as checkbox lists show them.
+    Shared by every editor that stores indicator codes (competition rounds, courses)."""
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for indicator in active_indicators():
+        choices.setdefault(indicator.primary_name, []).append((indicator.code, f"{indicator.code} {indicator.name}"))
+    if grouped:
+        return list(choices.items())
+    return [choice for group in choices.values() for choice in group]
+
+
 # --- observations and the resident survey (docs/rules.md, "群众评价与观察评价") ----------------------
 
 

@@ -16,10 +16,11 @@ from django.utils import timezone
 from courses import services
 from courses.demo_data.content import ANNUAL, GAS, HIGH_THROW, ONBOARDING
 from courses.models import Attendance, CoursePage, Enrolment, EnrolmentMode, LessonPage, Tier, TrainingSession
-from lms import roles
 from lms.models import OrgUnit, Worker
 
 EXAM = "入职结业考试"
+# Veterans' annual study is spread over this many days before today.
+ACTIVITY_DAYS = 60
 
 
 def _rich(paragraphs: list[str]) -> str:
@@ -102,27 +103,34 @@ def load(stdout) -> None:
     newcomers = [w for w in trainees if w.employee_no <= "wg0006"]
     veterans = [w for w in trainees if w.employee_no > "wg0006"]
 
-    # Recent hires: enrolled in onboarding as an import would, at different points of it.
-    services.onboarding_enrol(workers=newcomers, today=today)
+    # Recent hires: enrolled in onboarding on their first day, as the worker import would have done,
+    # then at different points of it.
+    for worker in newcomers:
+        first_day = timezone.make_aware(dt.datetime.combine(worker.hire_date, dt.time(9, 0)))
+        services.onboarding_enrol(workers=[worker], today=worker.hire_date, now=first_day)
     stages = {"wg0001": 1, "wg0002": 2, "wg0003": 5, "wg0004": 8, "wg0005": 0, "wg0006": 3}
     for worker in newcomers:
         _complete(worker, onboarding, stages.get(worker.employee_no, 0), now)
 
-    # Everyone else: the annual refresher, assigned by the city trainer, due at the end of the year.
+    # Everyone else: the annual refresher, assigned by the city trainer (newcomers start with
+    # onboarding), due at the end of the year, before any of the study below.
     services.course_assign(
-        actor=trainer, course=annual, org_units=[city], role_codes=[roles.TRAINEE], due_on=dt.date(today.year, 12, 31)
+        actor=trainer,
+        course=annual,
+        workers=veterans,
+        due_on=dt.date(today.year, 12, 31),
+        now=now - dt.timedelta(days=ACTIVITY_DAYS + 1),
     )
-    Enrolment.objects.filter(course=annual, worker__in=newcomers).delete()  # newcomers start with onboarding
     for n, worker in enumerate(veterans):
-        _complete(worker, annual, [4, 4, 3, 2, 1, 0, 0, 2][n % 8], now - dt.timedelta(days=n % 60))
+        _complete(worker, annual, [4, 4, 3, 2, 1, 0, 0, 2][n % 8], now - dt.timedelta(days=n % ACTIVITY_DAYS))
 
-    # Thematic self-enrolment.
+    # Thematic self-enrolment, some weeks before the lessons are done.
     for worker in veterans[:40:2]:
-        services.enrolment_self_create(worker=worker, course=gas)
+        services.enrolment_self_create(worker=worker, course=gas, now=now - dt.timedelta(days=20))
     for worker in veterans[:24:4]:
         _complete(worker, gas, 3, now - dt.timedelta(days=5))
     for worker in [w for w in veterans if w.org_unit.path.startswith(jiangbei.path)][:15]:
-        services.enrolment_self_create(worker=worker, course=high)
+        services.enrolment_self_create(worker=worker, course=high, now=now - dt.timedelta(days=10))
 
     # In-person sessions: a past city-wide 大讲堂 with attendance, a street session for newcomers,
     # and an upcoming practical session people can sign up for.

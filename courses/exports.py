@@ -20,7 +20,16 @@ def run_compliance(job, output, progress) -> ExportResult:
         raise ExportError("该组织不在您的管辖范围内")
     year = int(job.params["year"])
     audit = DeferredAudit()
-    services.compliance_export(actor=user, unit=unit, year=year, target=output, progress=progress, record_audit=audit)
+    services.compliance_export(
+        actor=user,
+        unit=unit,
+        year=year,
+        status=job.params.get("status", ""),
+        search=job.params.get("q", ""),
+        target=output,
+        progress=progress,
+        record_audit=audit,
+    )
     return ExportResult(
         file_name=f"学时达标-{unit.name}-{year}.xlsx", content_type=XLSX_CONTENT_TYPE, audit=audit.entries
     )

@@ -22,6 +22,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from courses.choosers import CoursePageForm, split_codes
 from lms import roles
 from lms.models import OrgUnit, Worker
 
@@ -44,12 +45,6 @@ def validate_indicator_codes(value: str) -> None:
     bad = [code for code in split_codes(value) if code not in INDICATOR_CODES]
     if bad:
         raise ValidationError(_("未知的能力指标编码：%(codes)s（应为 1.1…5.2）"), params={"codes": "、".join(bad)})
-
-
-def split_codes(value: str) -> list[str]:
-    return [
-        c.strip() for c in (value or "").replace("；", ";").replace(",", ";").replace("，", ";").split(";") if c.strip()
-    ]
 
 
 # --- lesson body blocks ---------------------------------------------------------------------------
@@ -237,6 +232,7 @@ class CoursePage(Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
     private_page_options: list[str] = []
+    base_form_class = CoursePageForm  # checkbox choosers for indicator_codes and audience_roles
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -408,6 +404,10 @@ class TrainingSession(models.Model):
     def clean(self):
         if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "结束时间应晚于开始时间"})
+
+    def has_ended(self, now=None) -> bool:
+        """Sign-up (报名) is open until the session ends (docs/rules.md §4, 面授课堂报名)."""
+        return (now or timezone.now()) >= self.ends_at
 
 
 class Attendance(models.Model):

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import get_script_prefix
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -131,6 +132,23 @@ def annual_status(worker, year: int, *, hours: Decimal | None = None) -> dict:
         "short": max(ZERO, required - hours),
         "percent": min(100, int(hours * 100 / required)) if required else 100,
     }
+
+
+# --- indicators -----------------------------------------------------------------------------------
+
+
+def indicator_names() -> dict[str, str]:
+    """Code → name of the active competency model's indicators; empty while assessments has none."""
+    from assessments.selectors import active_indicators
+
+    return dict(active_indicators().values_list("code", "name"))
+
+
+def indicator_labels(codes: list[str], names: dict[str, str] | None = None) -> list[str]:
+    """Indicator codes as people read them, "2.3 矛盾调解能力"; a code the active model does not
+    name is shown as it is."""
+    names = indicator_names() if names is None and codes else names or {}
+    return [f"{code} {names[code]}" if code in names else code for code in codes]
 
 
 # --- audience and enrolment -----------------------------------------------------------------------
@@ -489,13 +507,22 @@ def recommended_courses(
         ranked.sort(key=lambda item: (item[0], item[1], item[2].title))
         if ranked:
             names = {row["indicator"].code: row["indicator"].name for row in scored}
-            return [c for _, _, c in ranked[:limit]], "针对您的薄弱指标：" + "、".join(
+            return _labelled([c for _, _, c in ranked[:limit]]), "针对您的薄弱指标：" + "、".join(
                 f"{code} {names[code]}" for code in weakest
             )
     tier = Tier.ONBOARDING if _is_new_hire(worker) else Tier.ANNUAL
     same_tier = [c for c in candidates if c.tier == tier]
     others = [c for c in candidates if c.tier == Tier.THEMATIC and c.enrolment_mode == EnrolmentMode.SELF]
-    return (same_tier + others)[:limit], f"适合{Tier(tier).label}阶段的课程"
+    return _labelled((same_tier + others)[:limit]), f"适合{Tier(tier).label}阶段的课程"
+
+
+def _labelled(courses: list[CoursePage], names: dict[str, str] | None = None) -> list[CoursePage]:
+    """Give each course its `indicator_labels` for the list (one read of the names for all)."""
+    if names is None and any(course.indicators for course in courses):
+        names = indicator_names()
+    for course in courses:
+        course.indicator_labels = indicator_labels(course.indicators, names or {})
+    return courses
 
 
 def _is_new_hire(worker) -> bool:
@@ -554,11 +581,44 @@ def report_units(user):
     return OrgUnit.objects.filter(org_scope_q(user)).order_by("path")
 
 
-def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = None) -> dict:
-    """Per worker of `unit`'s subtree (scoped to what the user may see): hours this year, onboarding."""
+def required_role_codes() -> list[str]:
+    """The roles the annual hours requirement applies to (docs/rules.md §4, 年度要求)."""
+    return list(settings.COURSES_REQUIRED_ROLES)
+
+
+def annual_requirement_q(worker_path: str = "") -> Q:
+    """Workers (at `worker_path` of the queried model, "" for Worker itself) whose active account
+    holds a role of COURSES_REQUIRED_ROLES: the people the annual requirement applies to, and the
+    only ones the compliance report, its export and every figure of annual compliance count.
+    An EXISTS, so a person holding two required roles is still one row."""
+    prefix = f"{worker_path}__" if worker_path else ""
+    membership = get_user_model().groups.through
+    labels = [roles.LABEL_BY_CODE[code] for code in required_role_codes()]
+    holds_role = membership.objects.filter(user_id=OuterRef(f"{prefix}user_id"), group__name__in=labels)
+    return Q(Exists(holds_role), **{f"{prefix}user__is_active": True})
+
+
+COMPLIANCE_MET = "met"
+COMPLIANCE_SHORT = "short"
+COMPLIANCE_STATUS_CHOICES = [("", "全部"), (COMPLIANCE_MET, "达标"), (COMPLIANCE_SHORT, "未达标")]
+
+
+def grid_label(org_unit: OrgUnit, within: OrgUnit) -> str:
+    """Where a worker sits, named so it cannot be mistaken for another unit's 第一网格: the two
+    levels above and at the worker's unit under `within` (社区/网格 for a grid worker)."""
+    below = org_unit.full_name.split("/")[len(within.full_name.split("/")) :]
+    return "/".join(below[-2:]) or org_unit.name
+
+
+def compliance_rows(
+    user, unit: OrgUnit, year: int, *, today: dt.date | None = None, status: str = "", search: str = ""
+) -> dict:
+    """The annual compliance of the people the requirement applies to (annual_requirement_q) in
+    `unit`'s subtree, as far as the user may see: the summary covers all of them, `rows` those
+    matching `status` (met/short) and `search` (工号 or a part of the name)."""
     today = today or timezone.localdate()
     workers = list(
-        scope_queryset(user, Worker.objects.all(), worker_path="", within=unit)
+        scope_queryset(user, Worker.objects.filter(annual_requirement_q()), worker_path="", within=unit)
         .select_related("org_unit")
         .order_by("org_unit__path", "employee_no")
     )
@@ -584,6 +644,7 @@ def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = N
         rows.append(
             {
                 "worker": worker,
+                "grid": grid_label(worker.org_unit, unit),
                 "hours": hours,
                 "met": hours >= required,
                 "short": max(ZERO, required - hours),
@@ -594,17 +655,25 @@ def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = N
     trained = sum(1 for r in rows if r["hours"] > 0)
     met = sum(1 for r in rows if r["met"])
     onboarding_rows = [r for r in rows if r["onboarding"]]
+    search = search.strip()
+    listed = [
+        r
+        for r in rows
+        if (not status or r["met"] == (status == COMPLIANCE_MET))
+        and (not search or search in r["worker"].name or r["worker"].employee_no.lower().startswith(search.lower()))
+    ]
     return {
         "unit": unit,
         "year": year,
-        "rows": rows,
+        "rows": listed,
         "total": total,
         "trained": trained,
         "met": met,
+        "short_count": total - met,
         "participation": round(trained * 100 / total, 1) if total else 0,
         "met_rate": round(met * 100 / total, 1) if total else 0,
-        "short": [r for r in rows if not r["met"]],
         "required": required,
+        "required_roles": [roles.LABEL_BY_CODE[code] for code in required_role_codes()],
         "onboarding_required": onboarding_required,
         "onboarding_short": [r for r in onboarding_rows if not r["onboarding"]["met"]],
         "onboarding_count": len(onboarding_rows),

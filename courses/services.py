@@ -89,9 +89,11 @@ def course_assign(
     role_codes: Iterable[str] = (),
     workers: Iterable[Worker] = (),
     due_on: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
     """A trainer assigns a course (required) to everyone of some units (optionally only some roles)
-    and to single workers, within the trainer's own scope. Returns how many were newly enrolled."""
+    and to single workers, within the trainer's own scope. Returns how many were newly enrolled.
+    Each new enrolment and its notice are written together (_required_enrolments_create)."""
     if not actor.is_superuser and not selectors.courses_managed_by(actor).filter(pk=course.pk).exists():
         raise CourseRefused("只能指派本辖区主办的课程")
     role_codes = set(role_codes)
@@ -103,12 +105,12 @@ def course_assign(
             labels = [roles.LABEL_BY_CODE[c] for c in role_codes]
             qs = qs.filter(user__groups__name__in=labels).distinct()
         chosen.update({w.pk: w for w in qs})
+    workers = list(workers)
     allowed = set(targets.filter(pk__in=[w.pk for w in workers]).values_list("pk", flat=True))
     for worker in workers:
         if worker.pk not in allowed:
             raise CourseRefused(f"{worker.employee_no} 不在您的管理范围内")
         chosen[worker.pk] = worker
-    created = 0
     with transaction.atomic():
         existing = dict(Enrolment.objects.filter(course=course, worker_id__in=chosen).values_list("worker_id", "pk"))
         new = [
@@ -119,28 +121,37 @@ def course_assign(
                 required=True,
                 due_on=due_on,
                 assigned_by=actor,
+                enrolled_at=now or timezone.now(),
             )
             for pk, w in chosen.items()
             if pk not in existing
         ]
-        Enrolment.objects.bulk_create(new)
-        created = len(new)
+        _required_enrolments_create(course, new)
         if due_on and existing:  # re-assigning sets the new due date on open enrolments
             Enrolment.objects.filter(pk__in=existing.values(), completed_on__isnull=True).update(
                 due_on=due_on, required=True
             )
-        for worker in (w for pk, w in chosen.items() if pk not in existing):
-            notification_send(
-                recipient=worker.user,
-                title=f"新的必修课程：{course.title}",
-                body=f"请于 {due_on:%Y年%m月%d日} 前完成。" if due_on else "",
-                url=course.url or "",
-                dedupe_key=f"course-assigned-{course.pk}",
-            )
-    return created
+    return len(new)
 
 
-def enrolment_self_create(*, worker: Worker, course: CoursePage) -> Enrolment:
+def _required_enrolments_create(course: CoursePage, enrolments: list[Enrolment]) -> None:
+    """Write required enrolments and tell each worker, inside the caller's transaction: a
+    新的必修课程 notice exists only with the enrolment it announces, and its link opens a course
+    the worker is enrolled in (docs/rules.md §4, 指派). The notice is keyed by the enrolment, so
+    an enrolment made again after one was removed is announced again."""
+    Enrolment.objects.bulk_create(enrolments)
+    for enrolment in enrolments:
+        due_on = enrolment.due_on
+        notification_send(
+            recipient=enrolment.worker.user,
+            title=f"新的必修课程：{course.title}",
+            body=f"请于 {due_on:%Y年%m月%d日} 前完成。" if due_on else "",
+            url=course.url or "",
+            dedupe_key=f"course-assigned-{enrolment.pk}",
+        )
+
+
+def enrolment_self_create(*, worker: Worker, course: CoursePage, now: dt.datetime | None = None) -> Enrolment:
     """Self-enrolment in an open course, within its audience, prerequisites and capacity."""
     with transaction.atomic():
         locked = CoursePage.objects.select_for_update().get(pk=course.pk)
@@ -162,13 +173,22 @@ def enrolment_self_create(*, worker: Worker, course: CoursePage) -> Enrolment:
             raise CourseRefused("请先完成先修课程：" + "、".join(missing))
         if locked.capacity is not None and Enrolment.objects.filter(course=locked).count() >= locked.capacity:
             raise CourseRefused("报名人数已满")
-        return Enrolment.objects.create(worker=worker, course=locked, source=Enrolment.Source.SELF, required=False)
+        return Enrolment.objects.create(
+            worker=worker,
+            course=locked,
+            source=Enrolment.Source.SELF,
+            required=False,
+            enrolled_at=now or timezone.now(),
+        )
 
 
-def onboarding_enrol(*, workers: Iterable[Worker], today: dt.date | None = None, actor=None) -> int:
+def onboarding_enrol(
+    *, workers: Iterable[Worker], today: dt.date | None = None, actor=None, now: dt.datetime | None = None
+) -> int:
     """Enrol recent hires (入职日期 within COURSES_ONBOARDING_RECENT_DAYS) in every live onboarding
-    course; due at the end of their first month."""
-    today = today or timezone.localdate()
+    course, due at the end of their first month, and tell each of them (_required_enrolments_create)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     recent = [
         w
         for w in workers
@@ -189,11 +209,12 @@ def onboarding_enrol(*, workers: Iterable[Worker], today: dt.date | None = None,
                     source=Enrolment.Source.ONBOARDING,
                     required=True,
                     due_on=selectors.onboarding_deadline(w.hire_date),
+                    enrolled_at=now,
                 )
                 for w in recent
                 if w.pk not in have
             ]
-            Enrolment.objects.bulk_create(new)
+            _required_enrolments_create(course, new)
             created += len(new)
     return created
 
@@ -373,8 +394,8 @@ def session_sign_up(*, worker: Worker, session: TrainingSession, now: dt.datetim
     now = now or timezone.now()
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        if locked.ends_at < now:
-            raise CheckInRefused("课堂已结束")
+        if locked.has_ended(now):
+            raise CheckInRefused("本场课堂已结束，不能再报名")
         attendance = Attendance.objects.filter(session=locked, worker=worker).first()
         if attendance:
             if attendance.signed_up_at is None:
@@ -516,9 +537,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             sent["overdue"] += 1
     if today >= dt.date(today.year, 10, 1):
         required = selectors.annual_hours_required()
-        trainees = Worker.objects.filter(
-            user__groups__name=roles.LABEL_BY_CODE[roles.TRAINEE], user__is_active=True
-        ).select_related("user")
+        trainees = Worker.objects.filter(selectors.annual_requirement_q()).select_related("user")
         totals = dict(
             HoursEntry.objects.filter(earned_on__range=selectors.year_bounds(today.year))
             .values("worker_id")
@@ -541,13 +560,24 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 # --- exports --------------------------------------------------------------------------------------
 
 
-def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None, record_audit=audit_log_record) -> int:
-    """The compliance report as XLSX (one row per worker in the actor's scope); logs the export.
+def compliance_export(
+    *,
+    actor,
+    unit: OrgUnit,
+    year: int,
+    target,
+    status: str = "",
+    search: str = "",
+    progress=None,
+    record_audit=audit_log_record,
+) -> int:
+    """The compliance report as XLSX, the rows the page lists (the same people, the same filters);
+    logs the export.
 
     `progress(done, total)` is called as rows are written; `record_audit` is where the audit row
     goes (an export job keeps it until the file is downloaded, see lms.exports).
     """
-    report = selectors.compliance_rows(actor, unit, year)
+    report = selectors.compliance_rows(actor, unit, year, status=status, search=search)
     headers = [
         "工号",
         "姓名",
@@ -583,9 +613,9 @@ def compliance_export(*, actor, unit: OrgUnit, year: int, target, progress=None,
         action=AuditLog.Action.EXPORT,
         target_type="training_compliance",
         target_id=unit.pk,
-        detail={"year": year, "rows": report["total"]},
+        detail={"year": year, "rows": len(report["rows"]), "status": status, "q": search},
     )
-    return report["total"]
+    return len(report["rows"])
 
 
 def training_record_export(*, worker: Worker, target) -> int:

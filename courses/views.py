@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
-from courses.forms import AssignForm, AttendanceForm, ExternalHoursForm
+from courses.forms import AssignForm, AttendanceForm, ComplianceQueryForm, ExternalHoursForm
 from courses.models import CoursePage, EnrolmentMode, LessonPage, TrainingSession
 from courses.selectors import plain
 from lms.access import worker_of
@@ -31,6 +33,17 @@ def _worker_or_404(request):
     if worker is None:
         raise Http404("没有人员档案")
     return worker
+
+
+# The largest id a database here stores. A page's id is looked up through its page_ptr link, which,
+# unlike a plain integer id, Django passes to the database unchecked: a larger one would be a 500.
+MAX_ID = 2**63 - 1
+
+
+def _page_or_404(queryset, pk: int):
+    if not 0 < pk <= MAX_ID:
+        raise Http404("没有这个页面")
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _login_redirect(request):
@@ -85,6 +98,7 @@ def course_page(request, course: CoursePage):
             "enrolment": enrolment,
             "progress": progress,
             "can_self_enrol": can_self_enrol,
+            "indicator_labels": selectors.indicator_labels(course.indicators),
             "seats_taken": course.enrolments.count() if course.capacity else None,
             "can_manage": selectors.courses_managed_by(request.user).filter(pk=course.pk).exists(),
         },
@@ -143,7 +157,7 @@ def lesson_page(request, lesson: LessonPage):
 @require_POST
 def lesson_complete(request, pk: int):
     worker = _worker_or_404(request)
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
+    lesson = _page_or_404(LessonPage.objects.live(), pk)
     try:
         services.lesson_complete(worker=worker, lesson=lesson)
         messages.success(request, f"已完成“{lesson.title}”，记入 {plain(lesson.hours)} 学时")
@@ -158,7 +172,7 @@ def lesson_complete(request, pk: int):
 @require_POST
 def course_enrol(request, pk: int):
     worker = _worker_or_404(request)
-    course = get_object_or_404(CoursePage.objects.live(), pk=pk)
+    course = _page_or_404(CoursePage.objects.live(), pk)
     try:
         services.enrolment_self_create(worker=worker, course=course)
         messages.success(request, "报名成功")
@@ -242,6 +256,7 @@ def session_detail(request, pk: int):
             "attendance": attendance,
             "attendances": attendances,
             "taken": session.attendances.count(),
+            "ended": session.has_ended(),
             "form": AttendanceForm(user=request.user) if manages else None,
         },
     )
@@ -335,7 +350,7 @@ def session_attendance(request, pk: int):
 
 @login_required
 def course_assign(request, pk: int):
-    course = get_object_or_404(selectors.courses_managed_by(request.user), pk=pk)
+    course = _page_or_404(selectors.courses_managed_by(request.user), pk)
     form = AssignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -369,33 +384,40 @@ def hours_record(request):
     return render(request, "courses/hours_record.html", {"form": form})
 
 
-def _report_args(request, data=None):
-    data = request.GET if data is None else data
+COMPLIANCE_PAGE_SIZE = 50
+
+
+def _report_query(request, data) -> ComplianceQueryForm:
     if not selectors.is_report_viewer(request.user):
         raise PermissionDenied
-    units = selectors.report_units(request.user)
-    unit_id = data.get("unit")
-    unit = units.filter(pk=unit_id).first() if unit_id and unit_id.isdigit() else units.first()
-    if unit is None:
+    form = ComplianceQueryForm(data, user=request.user)
+    if form.value("unit") is None:
         raise Http404("没有可查看的组织")
-    try:
-        year = int(data.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    return units, unit, year
+    return form
 
 
 @login_required
 def compliance(request):
-    units, unit, year = _report_args(request)
-    report = selectors.compliance_rows(request.user, unit, year)
+    form = _report_query(request, request.GET)
+    for problem in form.problems():
+        messages.warning(request, problem)
+    unit, year, status, search = (form.value(name) for name in ("unit", "year", "status", "q"))
+    report = selectors.compliance_rows(request.user, unit, year, status=status, search=search)
+    page = Paginator(report["rows"], COMPLIANCE_PAGE_SIZE).get_page(form.value("page"))
+    query = urlencode({"unit": unit.pk, "year": year, "status": status, "q": search})
     return render(
         request,
         "courses/compliance.html",
         {
             "report": report,
-            "units": units.filter(level__lte=4)[:300],
+            "page": page,
+            "query": query,
+            "units": form.units.filter(level__lte=4)[:300],
+            "unit": unit,
             "year": year,
+            "status": status,
+            "status_choices": selectors.COMPLIANCE_STATUS_CHOICES,
+            "search": search,
         },
     )
 
@@ -407,11 +429,18 @@ def compliance_xlsx(request):
     from courses.exports import COMPLIANCE
     from lms.services import export_job_start
 
-    _, unit, year = _report_args(request, request.POST)
+    form = _report_query(request, request.POST)
+    if "unit" in form.errors:
+        raise Http404("该组织不在您的管理范围内")
+    if form.errors:
+        for problem in form.problems():
+            messages.error(request, f"未导出：{problem}")
+        return redirect("courses:compliance")
+    unit, year, status, search = (form.value(name) for name in ("unit", "year", "status", "q"))
     job = export_job_start(
         user=request.user,
         kind=COMPLIANCE,
-        params={"unit": unit.pk, "year": year},
+        params={"unit": unit.pk, "year": year, "status": status, "q": search},
         title=f"{unit.name} {year}年学时达标（Excel）",
     )
     return redirect("export_job", pk=job.pk)

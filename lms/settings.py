@@ -200,6 +200,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 COURSES_ONBOARDING_HOURS = int(os.environ.get("COURSES_ONBOARDING_HOURS", 40))
 COURSES_ANNUAL_HOURS = int(os.environ.get("COURSES_ANNUAL_HOURS", 40))
 COURSES_ONBOARDING_RECENT_DAYS = 31
+# Role codes (lms.roles) the annual hours requirement applies to, comma-separated in the environment:
+# the compliance report counts only people holding one of them (docs/rules.md §4).
+COURSES_REQUIRED_ROLES = [
+    c.strip() for c in os.environ.get("COURSES_REQUIRED_ROLES", "trainee").split(",") if c.strip()
+]
 
 # Mentorship (docs/rules.md, 12. 导师制): terms a mentor may hold on one day, home visits a month.
 MENTOR_CAPACITY = int(os.environ.get("MENTOR_CAPACITY", 2))

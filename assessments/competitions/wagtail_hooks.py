@@ -23,9 +23,9 @@ from lms.models import OrgUnit
 
 
 def _indicator_choices() -> list[tuple[str, str]]:
-    from assessments.selectors import active_indicators
+    from assessments.selectors import indicator_choices
 
-    return [(i.code, f"{i.code} {i.name}") for i in active_indicators()]
+    return indicator_choices()
 
 
 def _managed_ids(user) -> list[int]:

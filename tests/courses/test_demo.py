@@ -7,9 +7,17 @@ import pytest
 from django.utils import timezone
 
 from courses import demo, selectors
-from courses.models import Attendance, CoursePage, Enrolment, HoursEntry, LessonPage, TrainingSession
+from courses.models import (
+    Attendance,
+    CoursePage,
+    Enrolment,
+    HoursEntry,
+    LessonCompletion,
+    LessonPage,
+    TrainingSession,
+)
 from lms import demo as lms_demo
-from lms.models import Worker
+from lms.models import Notification, Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +74,42 @@ def test_demo_courses_and_stages():
     assert len(stages) >= 4
     assert Attendance.objects.filter(checked_out_at__isnull=False).count() >= 90
     assert Attendance.objects.filter(checked_in_at__isnull=True, signed_up_at__isnull=False).exists()
+
+
+def test_every_course_notice_of_the_demo_has_its_enrolment():
+    """Issue 14, defect 1: the demo once assigned the annual course to everyone, then deleted the
+    newcomers' enrolments and left them a notice leading nowhere."""
+    lms_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    notices = Notification.objects.filter(title__startswith="新的必修课程").select_related("recipient__worker")
+    assert notices.count() == Enrolment.objects.filter(required=True).count()
+    for notice in notices:
+        course = next(c for c in CoursePage.objects.all() if c.url == notice.url)
+        assert Enrolment.objects.filter(worker=notice.recipient.worker, course=course).exists(), notice.recipient
+    for employee_no in ("wg0001", "wg0002"):
+        worker = Worker.objects.get(employee_no=employee_no)
+        titles = {n.title for n in notices if n.recipient_id == worker.user_id}
+        enrolled = {e.course.title for e in Enrolment.objects.filter(worker=worker, required=True)}
+        assert titles == {f"新的必修课程：{title}" for title in enrolled}
+
+
+def test_demo_learning_follows_the_order_the_product_allows():
+    """Issue 14, defect 11 (courses): nobody is enrolled before joining, studies or finishes a
+    course before being enrolled in it, or attends a session before joining."""
+    lms_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    enrolments = Enrolment.objects.select_related("worker", "course")
+    for enrolment in enrolments:
+        enrolled_on = timezone.localdate(enrolment.enrolled_at)
+        assert enrolled_on >= enrolment.worker.hire_date, enrolment
+        assert enrolment.completed_on is None or enrolment.completed_on >= enrolled_on, enrolment
+        lessons = LessonPage.objects.child_of(enrolment.course)
+        for completion in LessonCompletion.objects.filter(worker=enrolment.worker, lesson__in=lessons):
+            assert completion.completed_at >= enrolment.enrolled_at, (enrolment, completion.lesson)
+    studied = {(c.worker_id, c.lesson_id) for c in LessonCompletion.objects.all()}
+    enrolled = {(e.worker_id, lesson.pk) for e in enrolments for lesson in LessonPage.objects.child_of(e.course)}
+    assert studied <= enrolled
+    for entry in HoursEntry.objects.select_related("worker"):
+        assert entry.earned_on >= entry.worker.hire_date, entry
+    for attendance in Attendance.objects.exclude(checked_in_at=None).select_related("worker"):
+        assert timezone.localdate(attendance.checked_in_at) >= attendance.worker.hire_date
