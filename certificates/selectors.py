@@ -134,6 +134,7 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 def verification_view(certificate: Certificate, *, today: dt.date | None = None) -> dict:
     """What anyone may learn about a certificate from its code: no personal data beyond a masked name."""
+    from certificates.services.common import centre_name
     from lms.pii import mask_name
 
     today = today or timezone.localdate()
@@ -152,6 +153,10 @@ def verification_view(certificate: Certificate, *, today: dt.date | None = None)
         "valid_until": certificate.valid_until,
         "revoked_on": certificate.revoked_on,
         "reissued": certificate.replaced_by_id is not None,
+        # An external qualification is verified as what the platform holds of it: the centre's
+        # registration record, the original's authority named only as registered.
+        "record_type": "registration" if certificate.source == Certificate.Source.EXTERNAL else "certificate",
+        "registrar": centre_name() if certificate.source == Certificate.Source.EXTERNAL else None,
     }
 
 

@@ -28,4 +28,5 @@ urlpatterns = [
     path("certificates/hr/exports/register.<str:fmt>", views.hr_register_export, name="hr_register_export"),
     path("certificates/hr/exports/incentives.<str:fmt>", views.hr_incentives_export, name="hr_incentives_export"),
     path("certificates/<str:code>.pdf", views.certificate_pdf, name="pdf"),
+    path("certificates/<str:code>/scan/", views.certificate_scan, name="scan"),
 ]

@@ -51,6 +51,24 @@ def certificate_pdf(request, code: str):
     return private_file_response(name, filename=f"{certificate.serial_no}.pdf", content_type="application/pdf")
 
 
+@login_required
+def certificate_scan(request, code: str):
+    """The archived scan of an external qualification: its holder, and HR of the holder's subtree."""
+    certificate = get_object_or_404(selectors.certificates_downloadable_by(request.user), verification_code=code)
+    return _scan_response(certificate)
+
+
+def _scan_response(certificate: Certificate):
+    if not certificate.scan:
+        raise Http404("没有扫描件")
+    extension = Path(certificate.scan.name).suffix.lower()
+    return private_file_response(
+        certificate.scan.name,
+        filename=f"{certificate.serial_no}-扫描件{extension}",
+        content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
 # --- 我的证书 ----------------------------------------------------------------------------------------
 
 
@@ -67,6 +85,7 @@ def mine(request):
                     "c": certificate,
                     "status": status,
                     "status_label": selectors.STATUS_LABELS[status],
+                    "external": certificate.source == Certificate.Source.EXTERNAL,
                     "share_url": request.build_absolute_uri(
                         reverse("certificates:verify", args=[certificate.verification_code])
                     ),
@@ -212,15 +231,7 @@ def _hr_certificate(request, code: str) -> Certificate:
 @login_required
 def hr_certificate_scan(request, code: str):
     """The scan HR recorded with an external qualification: HR of the holder's subtree only."""
-    certificate = _hr_certificate(request, code)
-    if not certificate.scan:
-        raise Http404("没有扫描件")
-    extension = Path(certificate.scan.name).suffix.lower()
-    return private_file_response(
-        certificate.scan.name,
-        filename=f"{certificate.serial_no}-扫描件{extension}",
-        content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
+    return _scan_response(_hr_certificate(request, code))
 
 
 @login_required
