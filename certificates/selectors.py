@@ -86,7 +86,8 @@ class WorkerAllowance:
 def allowance_amounts(month: dt.date) -> dict[int, WorkerAllowance]:
     """The allowance month rule: worker id → amount and the certificates behind it.
 
-    A certificate pays its type's monthly amount only if valid on every day of the month; within a
+    A certificate pays its type's monthly amount only if valid on every day of the month and its
+    holder had joined by the month's first day (no 入职日期 recorded: joined); within a
     family of levels only the highest level held that month pays; a type without a family pays once
     however many certificates of it a worker holds.
     """
@@ -95,8 +96,11 @@ def allowance_amounts(month: dt.date) -> dict[int, WorkerAllowance]:
     if not types:
         return {}
     best: dict[tuple[int, str], tuple] = {}
+    first, _ = month_bounds(month)
     rows = (
         Certificate.objects.filter(certificates_valid_all_month_q(month), certificate_type_id__in=list(types))
+        # Paid for the months the holder worked here: joined by the month's first day (入职日期).
+        .filter(Q(worker__hire_date__isnull=True) | Q(worker__hire_date__lte=first))
         .order_by()
         .values_list("worker_id", "certificate_type_id", "pk", "serial_no")
     )
