@@ -108,6 +108,13 @@ def test_a_draft_month_is_discarded_with_an_audit_row_and_an_approved_one_is_not
     )
     with pytest.raises(CertificateError, match="1 条调整"):
         allowance_month_discard(month=D(2025, 3, 1))
+    with pytest.raises(CommandError, match="1 条调整"):
+        call_command("discard_allowances", "--month", "2025-03", stdout=io.StringIO())
+    allowance_month_compute(month=D(2025, 4, 1), today=DEC_2)
+    call_command("discard_allowances", "--month", "2025-04", stdout=io.StringIO())
+    assert not AllowanceMonth.objects.filter(month=D(2025, 4, 1)).exists()
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("discard_allowances", "--month", "2025-04", stdout=io.StringIO())
 
 
 # --- pages ------------------------------------------------------------------------------------------
