@@ -22,7 +22,11 @@ class VerificationOut(Schema):
     type: str
     type_code: str
     serial_no: str
-    issuer: str
+    issuer: str = Field(description="发证机关；登记记录（record_type=registration）为原证书载明的发证机关")
+    record_type: Literal["certificate", "registration"] = Field(
+        description="certificate：平台颁发的证书；registration：本中心对外部职业资格的持证登记记录"
+    )
+    registrar: str | None = Field(None, description="登记机构（仅登记记录）")
     issued_on: dt.date
     valid_until: dt.date | None
     revoked_on: dt.date | None

@@ -1,8 +1,11 @@
-"""Demo data: qualifications for about 40% of the 200 demo workers, course and award certificates,
-a year of approved allowance months (with an adjustment and 年度考核优秀 awards), one revoked and one
-expired certificate, and the current month computed and waiting for approval.
+"""Demo data: qualifications for about 40% of the 200 demo workers, a year of allowance months (with
+an adjustment, 年度考核优秀 awards and one other award) approved month by month, one revoked and
+one expired qualification, and last month computed and waiting for approval.
 
-PDFs are not rendered here: each is rendered on its first download and cached.
+Everything goes through the services, under the rules the product enforces. Platform certificates
+are not made here: 结业证书 come from the courses demo as workers complete a course
+(courses.services.course_completion_check), 竞赛获奖证书 from the competitions demo's awards, so each
+is dated on the day its holder earned it. PDFs are rendered on their first download and cached.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from .services import (
     allowance_adjustment_add,
     allowance_month_approve,
     allowance_month_compute,
-    certificate_issue,
     certificate_record_external,
     certificate_revoke,
     incentive_award,
@@ -102,50 +104,47 @@ def load(stdout) -> None:
         certificate=revoked, reason="复核发现证书信息与发证机关记录不符", revoked_on=today - dt.timedelta(days=75)
     )
 
-    for worker in workers[:30]:
-        certificate_issue(
-            worker=worker,
-            type_code="COURSE",
-            issued_on=today - dt.timedelta(days=60),
-            source_label="完成网格员岗前培训全部课程并通过结业测验",
-        )
-    for worker, place in ((workers[0], "一等奖"), (workers[7], "二等奖"), (workers[12], "三等奖")):
-        certificate_issue(
-            worker=worker,
-            type_code="AWARD",
-            issued_on=today - dt.timedelta(days=45),
-            source_label=f"在全市网格员技能比武中荣获{place}",
-        )
-
     months = _months_back(today, 12)
+
+    def joined_before(day: dt.date) -> list[Worker]:
+        return [w for w in workers if w.hire_date is not None and w.hire_date < day]
+
+    # A 心理咨询师 certificate recorded only after its first month was approved: that month is
+    # corrected by an adjustment paid three months later (an approved month never changes).
     late_fix_target = months[3]
+    late_holder = next(
+        w for w in joined_before(months[0])[7:] if not w.certificates.filter(certificate_type__code="PSY").exists()
+    )
     for month in months:
         if AllowanceMonth.objects.filter(month=month, status=AllowanceMonth.Status.APPROVED).exists():
             continue
-        allowance_month_compute(month=month)
+        allowance_month_compute(month=month, today=today)
         if month.month == 12:
-            for worker in (workers[5], workers[18], workers[44]):
+            colleagues = joined_before(dt.date(month.year, 1, 1))
+            for worker in (colleagues[4], colleagues[17], colleagues[43]):
                 incentive_award(
                     worker=worker, kind=Incentive.Kind.ANNUAL_EXCELLENT, month=month, reason=f"{month.year}年度考核优秀"
                 )
         if month == months[6]:
             incentive_award(
-                worker=workers[0],
-                kind=Incentive.Kind.COMPETITION,
+                worker=joined_before(month)[39],
+                kind=Incentive.Kind.OTHER,
                 month=month,
-                reason="全市网格员技能比武一等奖",
-                amount=2000,
+                reason="汛期连续值守、转移群众表现突出（街道表彰）",
+                amount=1000,
             )
             allowance_adjustment_add(
-                worker=workers[9],
+                worker=late_holder,
                 corrects=late_fix_target,
                 month=month,
                 amount=200,
                 reason="心理咨询师证书补录，补发该月津贴",
             )
-        allowance_month_approve(month=month)
-    allowance_month_compute(month=today.replace(day=1))
+        if month != months[-1]:  # last month waits for HR's approval
+            allowance_month_approve(month=month, today=today)
+        if month == late_fix_target:
+            record(late_holder, "PSY", months[2] + dt.timedelta(days=10))
     stdout.write(
         f"证书演示数据：{len(holders)} 名网格员持有职业资格，{Certificate.objects.count()} 本证书；"
-        f"已审批 {len(months)} 个月津贴，本月待审批（过期示例 {expired.serial_no}，撤销示例 {revoked.serial_no}）。"
+        f"已审批 {len(months) - 1} 个月津贴，上月待审批（过期示例 {expired.serial_no}，撤销示例 {revoked.serial_no}）。"
     )

@@ -39,6 +39,7 @@ def hr_section(request):
             "rate": round(holders * 100 / total, 1) if total else 0,
             "holders": holders,
             "total": total,
+            "scope": selectors.scope_name(request.user),
         },
         "order": 20,
     }

@@ -145,7 +145,8 @@ def batch_font_build(sheets: list[CertificateSheet], directory: Path) -> Path:
 
     text = sheet_html(sheets[0]) + "0123456789年月日"
     text += "".join(
-        f"{s.holder_name}{s.employee_no}{s.type_name}{s.serial_no}{s.issuer}{s.source_label}" for s in sheets
+        f"{s.holder_name}{s.employee_no}{s.type_name}{s.serial_no}{s.issuer}{s.source_label}{s.original_issuer}"
+        for s in sheets
     )
     wanted = {ord(ch) for ch in text} | set(range(0x20, 0x7F))
     font = TTFont(str(common_font_path()))
@@ -177,6 +178,12 @@ class CertificateSheet:
     issuer: str
     source_label: str
     verify_url: str
+    # "certificate": one the platform issues in its own name. "registration": the 持证登记凭证 of an
+    # external qualification — issued by the centre (`issuer`), naming the authority that issued
+    # the original (`original_issuer`) only as a registered fact.
+    kind: str = "certificate"
+    original_issuer: str = ""
+    registered_on: dt.date | None = None
 
 
 def qr_data_uri(url: str) -> str:

@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, DecimalField, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from lms.access import (
     org_scope_q,
     scope_breakdown,
     scope_queryset,
+    scope_roots,
     sees_everything,
     self_q,
     worker_of,
@@ -84,7 +86,8 @@ class WorkerAllowance:
 def allowance_amounts(month: dt.date) -> dict[int, WorkerAllowance]:
     """The allowance month rule: worker id → amount and the certificates behind it.
 
-    A certificate pays its type's monthly amount only if valid on every day of the month; within a
+    A certificate pays its type's monthly amount only if valid on every day of the month and its
+    holder had joined by the month's first day (no 入职日期 recorded: joined); within a
     family of levels only the highest level held that month pays; a type without a family pays once
     however many certificates of it a worker holds.
     """
@@ -93,8 +96,11 @@ def allowance_amounts(month: dt.date) -> dict[int, WorkerAllowance]:
     if not types:
         return {}
     best: dict[tuple[int, str], tuple] = {}
+    first, _ = month_bounds(month)
     rows = (
         Certificate.objects.filter(certificates_valid_all_month_q(month), certificate_type_id__in=list(types))
+        # Paid for the months the holder worked here: joined by the month's first day (入职日期).
+        .filter(Q(worker__hire_date__isnull=True) | Q(worker__hire_date__lte=first))
         .order_by()
         .values_list("worker_id", "certificate_type_id", "pk", "serial_no")
     )
@@ -132,6 +138,7 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 def verification_view(certificate: Certificate, *, today: dt.date | None = None) -> dict:
     """What anyone may learn about a certificate from its code: no personal data beyond a masked name."""
+    from certificates.services.common import centre_name
     from lms.pii import mask_name
 
     today = today or timezone.localdate()
@@ -150,6 +157,10 @@ def verification_view(certificate: Certificate, *, today: dt.date | None = None)
         "valid_until": certificate.valid_until,
         "revoked_on": certificate.revoked_on,
         "reissued": certificate.replaced_by_id is not None,
+        # An external qualification is verified as what the platform holds of it: the centre's
+        # registration record, the original's authority named only as registered.
+        "record_type": "registration" if certificate.source == Certificate.Source.EXTERNAL else "certificate",
+        "registrar": centre_name() if certificate.source == Certificate.Source.EXTERNAL else None,
     }
 
 
@@ -193,6 +204,46 @@ def may_run_allowance_month(user) -> bool:
         return True
     own = worker_of(user)
     return bool(own and roles.has_role(user, roles.HR) and own.org_unit.level == OrgLevel.CITY)
+
+
+def allowance_start_month() -> dt.date | None:
+    """The first month allowances may be computed for: ALLOWANCE_START_MONTH (YYYY-MM) if set, else
+    the month of the earliest certificate recorded; None while there is neither (nothing to pay)."""
+    configured = (getattr(settings, "ALLOWANCE_START_MONTH", "") or "").strip()
+    if configured:
+        return parse_month(configured)
+    earliest = Certificate.objects.aggregate(first=Min("issued_on"))["first"]
+    return earliest.replace(day=1) if earliest else None
+
+
+def scope_name(viewer) -> str:
+    """What the viewer's totals cover, for labels such as 计发人数（江南区）: the top units of their
+    scope by name, 全部 for a superuser, 本人 for someone without a subtree."""
+    if sees_everything(viewer):
+        return "全部"
+    return "、".join(unit.name for unit in scope_roots(viewer)) or "本人"
+
+
+def allowance_month_totals(user, run: AllowanceMonth) -> dict:
+    """A month's figures over the workers the user may see: 计发人数 and 证书津贴 of its lines, its
+    adjustments and the month's one-off incentives, and what is payable in all (Decimal)."""
+    lines = scope_queryset(user, run.lines.all()).aggregate(count=Count("pk"), total=Sum("amount"))
+    adjustments = scope_queryset(user, run.adjustments.all()).aggregate(count=Count("pk"), total=Sum("amount"))
+    incentives = scope_queryset(user, Incentive.objects.filter(month=run.month)).aggregate(
+        count=Count("pk"), total=Sum("amount")
+    )
+    zero = Decimal("0.00")
+    totals = {
+        "scope": scope_name(user),
+        "worker_count": lines["count"],
+        "lines_total": (lines["total"] or zero).quantize(CENT),
+        "adjustment_count": adjustments["count"],
+        "adjustments_total": (adjustments["total"] or zero).quantize(CENT),
+        "incentive_count": incentives["count"],
+        "incentives_total": (incentives["total"] or zero).quantize(CENT),
+    }
+    totals["payable_total"] = totals["lines_total"] + totals["adjustments_total"] + totals["incentives_total"]
+    return totals
 
 
 def allowance_months_visible(user) -> QuerySet[AllowanceMonth]:

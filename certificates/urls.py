@@ -18,9 +18,15 @@ urlpatterns = [
     path("certificates/hr/allowances/", views.hr_allowances, name="hr_allowances"),
     path("certificates/hr/allowances/<str:month>/", views.hr_allowance_month, name="hr_allowance_month"),
     path(
+        "certificates/hr/allowances/<str:month>/<str:op>/confirm/",
+        views.hr_allowance_confirm,
+        name="hr_allowance_confirm",
+    ),
+    path(
         "certificates/hr/allowances/<str:month>/export.<str:fmt>", views.hr_allowance_export, name="hr_allowance_export"
     ),
     path("certificates/hr/exports/register.<str:fmt>", views.hr_register_export, name="hr_register_export"),
     path("certificates/hr/exports/incentives.<str:fmt>", views.hr_incentives_export, name="hr_incentives_export"),
     path("certificates/<str:code>.pdf", views.certificate_pdf, name="pdf"),
+    path("certificates/<str:code>/scan/", views.certificate_scan, name="scan"),
 ]

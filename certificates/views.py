@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.contrib import messages
@@ -49,6 +51,24 @@ def certificate_pdf(request, code: str):
     return private_file_response(name, filename=f"证书-{certificate.serial_no}.pdf", content_type="application/pdf")
 
 
+@login_required
+def certificate_scan(request, code: str):
+    """The archived scan of an external qualification: its holder, and HR of the holder's subtree."""
+    certificate = get_object_or_404(selectors.certificates_downloadable_by(request.user), verification_code=code)
+    return _scan_response(certificate)
+
+
+def _scan_response(certificate: Certificate):
+    if not certificate.scan:
+        raise Http404("没有扫描件")
+    extension = Path(certificate.scan.name).suffix.lower()
+    return private_file_response(
+        certificate.scan.name,
+        filename=f"{certificate.serial_no}-扫描件{extension}",
+        content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+
+
 # --- 我的证书 ----------------------------------------------------------------------------------------
 
 
@@ -65,6 +85,7 @@ def mine(request):
                     "c": certificate,
                     "status": status,
                     "status_label": selectors.STATUS_LABELS[status],
+                    "external": certificate.source == Certificate.Source.EXTERNAL,
                     "share_url": request.build_absolute_uri(
                         reverse("certificates:verify", args=[certificate.verification_code])
                     ),
@@ -210,15 +231,7 @@ def _hr_certificate(request, code: str) -> Certificate:
 @login_required
 def hr_certificate_scan(request, code: str):
     """The scan HR recorded with an external qualification: HR of the holder's subtree only."""
-    certificate = _hr_certificate(request, code)
-    if not certificate.scan:
-        raise Http404("没有扫描件")
-    extension = Path(certificate.scan.name).suffix.lower()
-    return private_file_response(
-        certificate.scan.name,
-        filename=f"{certificate.serial_no}-扫描件{extension}",
-        content_type=SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
+    return _scan_response(_hr_certificate(request, code))
 
 
 @login_required
@@ -278,21 +291,45 @@ def hr_allowances(request):
         {
             "months": selectors.allowance_months_visible(request.user)[:24],
             "may_run": may_run,
+            "scope": selectors.scope_name(request.user),
             "current": timezone.localdate().strftime("%Y-%m"),
+            "start": selectors.allowance_start_month(),
         },
     )
+
+
+class MonthNotFound(Exception):
+    """A month in the address that is malformed or not computed: the list page says which."""
 
 
 def _run(request, month: str) -> AllowanceMonth:
     _require_hr(request)
     try:
         first = selectors.parse_month(month)
-    except ValueError:
-        raise Http404("月份格式有误") from None
-    return get_object_or_404(AllowanceMonth, month=first)
+    except ValueError as exc:
+        raise MonthNotFound(str(exc)) from None
+    run = AllowanceMonth.objects.filter(month=first).first()
+    if run is None:
+        raise MonthNotFound(f"{first.year}年{first.month}月津贴尚未计算")
+    return run
+
+
+def _month_view(view):
+    """Send a bad or uncomputed month back to the month list with its reason, instead of an error page."""
+
+    @functools.wraps(view)
+    def wrapped(request, month: str, *args, **kwargs):
+        try:
+            return view(request, month, *args, **kwargs)
+        except MonthNotFound as exc:
+            messages.error(request, str(exc))
+            return redirect("certificates:hr_allowances")
+
+    return wrapped
 
 
 @login_required
+@_month_view
 def hr_allowance_month(request, month: str):
     run = _run(request, month)
     may_run = selectors.may_run_allowance_month(request.user)
@@ -301,12 +338,6 @@ def hr_allowance_month(request, month: str):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "approve":
-                if not may_run:
-                    raise Http404("页面不存在")
-                services.allowance_month_approve(month=run.month, actor=request.user)
-                messages.success(request, f"{run.label}津贴已审批，数据已冻结")
-                return redirect("certificates:hr_allowance_month", month=run.key)
             if action == "recompute":
                 if not may_run:
                     raise Http404("页面不存在")
@@ -355,12 +386,46 @@ def hr_allowance_month(request, month: str):
             "run": run,
             "page": page,
             "may_run": may_run,
-            "summary": selectors.allowance_months_visible(request.user).get(pk=run.pk),
+            "totals": selectors.allowance_month_totals(request.user, run),
             "adjustments": selectors.allowance_adjustments_visible(request.user, run),
             "incentives": selectors.incentives_visible(request.user, run.month),
             "adjustment_form": adjustment_form,
             "incentive_form": incentive_form,
         },
+    )
+
+
+CONFIRM_OPS = {"approve": "审批并冻结", "discard": "舍弃"}
+
+
+@login_required
+@_month_view
+def hr_allowance_confirm(request, month: str, op: str):
+    """Approving or discarding a month is done on a page of its own that shows what it covers."""
+    run = _run(request, month)
+    if op not in CONFIRM_OPS or not selectors.may_run_allowance_month(request.user):
+        raise Http404("页面不存在")
+    totals = selectors.allowance_month_totals(request.user, run)
+    if request.method == "POST":
+        try:
+            if op == "approve":
+                try:
+                    expected = Decimal(request.POST.get("expected_total", ""))
+                except InvalidOperation:
+                    raise services.CertificateError("核对的合计金额有误，请重新打开审批页面") from None
+                services.allowance_month_approve(month=run.month, actor=request.user, expected_total=expected)
+                messages.success(request, f"{run.label}津贴已审批，数据已冻结")
+                return redirect("certificates:hr_allowance_month", month=run.key)
+            services.allowance_month_discard(month=run.month, actor=request.user)
+            messages.success(request, f"{run.label}津贴已舍弃")
+            return redirect("certificates:hr_allowances")
+        except services.CertificateError as exc:
+            messages.error(request, str(exc))
+            return redirect("certificates:hr_allowance_confirm", month=run.key, op=op)
+    return render(
+        request,
+        "certificates/hr_allowance_confirm.html",
+        {"run": run, "op": op, "op_label": CONFIRM_OPS[op], "totals": totals},
     )
 
 
@@ -377,6 +442,7 @@ def _start_export(request, kind: str, fmt: str, title: str, **params):
 
 @login_required
 @require_POST
+@_month_view
 def hr_allowance_export(request, month: str, fmt: str):
     run = _run(request, month)
     return _start_export(request, exports.ALLOWANCES, fmt, f"{run.label}津贴发放表", month=run.key)

@@ -212,6 +212,11 @@ MENTOR_VISITS_PER_MONTH = int(os.environ.get("MENTOR_VISITS_PER_MONTH", 2))
 # Days from a term's start to sign-off the centre measured before mentorship (the cohort report's baseline).
 MENTOR_BASELINE_DAYS = int(os.environ.get("MENTOR_BASELINE_DAYS", 180))
 
+# Certificates (docs/rules.md, 8–9): the centre's name on what the platform prints, and the first month
+# allowances may be computed for (YYYY-MM; empty: the month of the earliest certificate recorded).
+CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "网格学院")
+ALLOWANCE_START_MONTH = os.environ.get("ALLOWANCE_START_MONTH", "")
+
 # Resident survey (群众评价): a printed survey link is accepted for this many days after it was made.
 SURVEY_LINK_MAX_AGE_DAYS = int(os.environ.get("SURVEY_LINK_MAX_AGE_DAYS", 400))
 # Seconds between two rebuilds of a competition board (docs/rules.md, 14.6): a burst of scores costs one rebuild a second.

@@ -3,7 +3,7 @@
 - `issuance`: platform certificates, external qualifications, `import_certificates`, bulk jobs;
 - `lifecycle`: revocation, reissue, expiry reminders;
 - `documents`: the PDF of a certificate;
-- `allowances`: monthly runs, adjustments, one-off incentives;
+- `allowances`: monthly runs (compute, approve, discard), adjustments, one-off incentives;
 - `hr_exports`: 津贴发放表, 持证登记表, 一次性奖励 files.
 
 Other apps import from here (`from certificates.services import certificate_issue`).
@@ -14,6 +14,7 @@ from certificates.services.allowances import (
     allowance_adjustment_add,
     allowance_month_approve,
     allowance_month_compute,
+    allowance_month_discard,
     incentive_award,
 )
 from certificates.services.common import CertificateError, new_verification_code, verify_url
@@ -39,6 +40,7 @@ __all__ = [
     "allowance_adjustment_add",
     "allowance_month_approve",
     "allowance_month_compute",
+    "allowance_month_discard",
     "allowances_export",
     "certificate_expiry_reminders_send",
     "certificate_issue",

@@ -15,15 +15,26 @@ from lms.models import AuditLog, Worker
 from lms.services import audit_log_record, notification_send
 
 
-def _month_not_future(month: dt.date) -> None:
-    if month > timezone.localdate().replace(day=1):
+def _month_not_future(month: dt.date, today: dt.date | None = None) -> None:
+    today = today or timezone.localdate()
+    if month > today.replace(day=1):
         raise CertificateError(f"{month.year}年{month.month}月尚未开始，不能计算津贴")
 
 
-def allowance_month_compute(*, month: dt.date, actor=None) -> AllowanceMonth:
-    """Compute (or recompute a draft) month from the certificates as recorded. Approved months refuse."""
+def _month_not_before_start(month: dt.date) -> None:
+    start = selectors.allowance_start_month()
+    if start is not None and month < start:
+        raise CertificateError(
+            f"{month.year}年{month.month}月早于津贴起算月份{start.year}年{start.month}月，不能计算津贴"
+        )
+
+
+def allowance_month_compute(*, month: dt.date, actor=None, today: dt.date | None = None) -> AllowanceMonth:
+    """Compute (or recompute a draft) month from the certificates as recorded. Approved months refuse,
+    and so do months not begun yet and months before the allowance start (selectors.allowance_start_month)."""
     month = month.replace(day=1)
-    _month_not_future(month)
+    _month_not_future(month, today)
+    _month_not_before_start(month)
     amounts = selectors.allowance_amounts(month)
     with transaction.atomic():
         run, _ = AllowanceMonth.objects.get_or_create(month=month)
@@ -51,18 +62,34 @@ def allowance_month_compute(*, month: dt.date, actor=None) -> AllowanceMonth:
     return run
 
 
-def allowance_month_approve(*, month: dt.date, actor=None) -> AllowanceMonth:
-    """Approve (freeze) a computed month. An empty or uncomputed month is refused."""
+def allowance_month_approve(
+    *,
+    month: dt.date,
+    actor=None,
+    today: dt.date | None = None,
+    expected_total: Decimal | None = None,
+) -> AllowanceMonth:
+    """Approve (freeze) a computed month once it has ended. An empty or uncomputed month is refused.
+
+    `expected_total` is the total the approver was shown: a recomputation in between refuses,
+    so nobody approves figures they have not seen.
+    """
     month = month.replace(day=1)
+    today = today or timezone.localdate()
+    label = f"{month.year}年{month.month}月"
+    _, last_day = selectors.month_bounds(month)
+    if today <= last_day:
+        raise CertificateError(f"{label}尚未结束（{last_day.month}月{last_day.day}日为该月最后一天），月末之后才能审批")
     with transaction.atomic():
         run = AllowanceMonth.objects.select_for_update().filter(month=month).first()
-        label = f"{month.year}年{month.month}月"
         if run is None or run.computed_at is None:
             raise CertificateError(f"{label}津贴尚未计算，不能审批")
         if run.is_approved:
             raise CertificateError(f"{label}津贴已审批")
         if not run.lines.exists() and not run.adjustments.exists():
             raise CertificateError(f"{label}没有任何计发记录，不能审批空月份")
+        if expected_total is not None and run.total != expected_total:
+            raise CertificateError(f"{label}津贴在您核对后已重新计算（合计 {run.total} 元），请重新核对后再审批")
         run.status = AllowanceMonth.Status.APPROVED
         run.approved_at = timezone.now()
         run.approved_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -72,9 +99,36 @@ def allowance_month_approve(*, month: dt.date, actor=None) -> AllowanceMonth:
             action=AuditLog.Action.CHANGE,
             target_type="allowance_month",
             target_id=run.key,
-            detail={"op": "approve", "total": str(run.total)},
+            detail={"op": "approve", "total": str(run.total), "worker_count": run.worker_count},
         )
     return run
+
+
+def allowance_month_discard(*, month: dt.date, actor=None) -> None:
+    """Delete an unapproved month and its lines (a month computed by mistake). Approved months stay;
+    a month holding adjustments is refused, since those are corrections someone entered by hand.
+    One-off incentives are kept: they belong to a payment month, not to its computation."""
+    month = month.replace(day=1)
+    label = f"{month.year}年{month.month}月"
+    with transaction.atomic():
+        run = AllowanceMonth.objects.select_for_update().filter(month=month).first()
+        if run is None:
+            raise CertificateError(f"{label}津贴不存在")
+        if run.is_approved:
+            raise CertificateError(f"{label}津贴已审批，不能舍弃")
+        adjustments = run.adjustments.count()
+        if adjustments:
+            raise CertificateError(f"{label}已录入 {adjustments} 条调整，不能舍弃；调整是手工录入的更正，请先核对")
+        detail = {"op": "discard", "total": str(run.total), "worker_count": run.worker_count}
+        run.lines.all().delete()
+        run.delete()
+        audit_log_record(
+            actor=actor,
+            action=AuditLog.Action.CHANGE,
+            target_type="allowance_month",
+            target_id=f"{month:%Y-%m}",
+            detail=detail,
+        )
 
 
 def allowance_adjustment_add(
@@ -93,6 +147,7 @@ def allowance_adjustment_add(
     if month <= corrects:
         raise CertificateError("调整须计入被更正月份之后的月份")
     _month_not_future(month)
+    _month_not_before_start(month)
     with transaction.atomic():
         target = AllowanceMonth.objects.filter(month=corrects).first()
         if target is None or not target.is_approved:

@@ -39,8 +39,22 @@ def verify_url(code: str) -> str:
     return base + reverse("certificates:verify", args=[code])
 
 
+def centre_name() -> str:
+    """The centre the platform issues and registers in the name of (CERTIFICATE_ISSUER)."""
+    return getattr(settings, "CERTIFICATE_ISSUER", "") or "网格学院"
+
+
 def default_issuer(ctype: CertificateType) -> str:
-    return ctype.default_issuer or getattr(settings, "CERTIFICATE_ISSUER", "网格学院")
+    return ctype.default_issuer or centre_name()
+
+
+def platform_type_check(ctype: CertificateType) -> None:
+    """The platform issues only its own kinds of certificate; a qualification another authority
+    issues is recorded (certificate_record_external), never printed as if the platform issued it."""
+    if not ctype.platform_issued:
+        raise CertificateError(
+            f"{ctype.name}是外部资格证书，由{ctype.default_issuer or '原发证机关'}颁发，平台不能颁发；请登记外部资格证书"
+        )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils import timezone
+
 from certificates import rendering
 from certificates.models import Certificate
-from certificates.services.common import verify_url
+from certificates.services.common import centre_name, verify_url
 from lms.private_media import private_storage
 
 
 def certificate_sheet(certificate: Certificate) -> rendering.CertificateSheet:
-    return rendering.CertificateSheet(
+    """What the PDF prints. An external qualification is never printed as a certificate in its
+    issuing authority's name: it becomes the centre's 持证登记凭证 of the recorded original."""
+    common = dict(
         holder_name=certificate.worker.name,
         employee_no=certificate.worker.employee_no,
         type_name=certificate.certificate_type.name,
@@ -19,10 +23,19 @@ def certificate_sheet(certificate: Certificate) -> rendering.CertificateSheet:
         serial_no=certificate.serial_no,
         issued_on=certificate.issued_on,
         valid_until=certificate.valid_until,
-        issuer=certificate.issuer,
         source_label=certificate.source_label,
         verify_url=verify_url(certificate.verification_code),
     )
+    if certificate.source == Certificate.Source.EXTERNAL:
+        registered = certificate.created_at or timezone.now()
+        return rendering.CertificateSheet(
+            **common,
+            issuer=centre_name(),
+            kind="registration",
+            original_issuer=certificate.issuer,
+            registered_on=timezone.localdate(registered),
+        )
+    return rendering.CertificateSheet(**common, issuer=certificate.issuer)
 
 
 def pdf_relpath(certificate_id: int) -> str:

@@ -21,6 +21,7 @@ from certificates.services.common import (
     holder_notify,
     issue_date_check,
     new_verification_code,
+    platform_type_check,
     serials_reserve,
 )
 from certificates.services.documents import certificate_sheet, pdf_relpath
@@ -46,6 +47,7 @@ def certificate_issue(
     The date defaults to today and may not be in the future. The PDF is rendered on first download.
     """
     ctype = certificate_type_get(type_code)
+    platform_type_check(ctype)
     issued_on = issued_on or timezone.localdate()
     issue_date_check(issued_on)
     valid_until = valid_until or default_valid_until(ctype, issued_on)
@@ -238,6 +240,7 @@ def issuance_job_create(
     from lms.access import worker_of
 
     ctype = certificate_type_get(type_code)
+    platform_type_check(ctype)
     issue_date_check(issued_on)
     if not workers:
         raise CertificateError("请至少选择一名人员")

@@ -120,11 +120,12 @@ def test_hr_month_screen_and_downloads_are_scoped_and_audited(client, setup, med
     assert ids == ["A001"]
     assert book["持证率"]["A1"].value == "组织单元"
     assert AuditLog.objects.filter(actor=setup["street_hr"].user, action=AuditLog.Action.EXPORT).count() == 2
-    client.post("/certificates/hr/allowances/2025-03/", {"action": "approve"})
+    confirm = "/certificates/hr/allowances/2025-03/approve/confirm/"
+    assert client.post(confirm, {"expected_total": "500.00"}).status_code == 404
     assert not AllowanceMonth.objects.get(month=D(2025, 3, 1)).is_approved
 
     client.force_login(setup["city_hr"].user)
-    client.post("/certificates/hr/allowances/2025-03/", {"action": "approve"})
+    client.post(confirm, {"expected_total": "700.00"})
     assert AllowanceMonth.objects.get(month=D(2025, 3, 1)).is_approved
 
 

@@ -109,3 +109,14 @@ def test_month_totals_are_exact_decimals(city_tree, make_worker, make_cert):
     assert run.worker_count == 3
     line = run.lines.first()
     assert line.amount == Decimal("0.10") and line.basis[0]["amount"] == "0.10"
+
+
+def test_a_qualification_held_before_joining_pays_from_the_first_full_month_of_work(make_cert, make_worker, city_tree):
+    on_the_first = make_worker(unit=city_tree["grid_a"], hire_date=D(2025, 5, 1))
+    mid_month = make_worker(unit=city_tree["grid_a"], hire_date=D(2025, 5, 15))
+    for worker in (on_the_first, mid_month):
+        make_cert(worker, "SW-2", D(2020, 6, 1))
+    assert amount(on_the_first, D(2025, 4, 1)) == Decimal("0")
+    assert amount(on_the_first) == Decimal("300.00")
+    assert amount(mid_month) == Decimal("0")
+    assert amount(mid_month, D(2025, 6, 1)) == Decimal("300.00")

@@ -186,7 +186,7 @@ def test_district_hr_pages_show_nothing_of_the_other_district(client, world):
             assert text not in page, (url, text)
     assert "江南甲" in pages["/certificates/hr/"] and "江南批次" in pages["/certificates/hr/"]
     month = pages["/certificates/hr/allowances/2025-02/"]
-    assert "江南补发" in month and "江南甲年度优秀" in month and "管辖范围内" in month
+    assert "江南补发" in month and "江南甲年度优秀" in month and "计发人数（江南区）" in month
     assert "全市" not in pages["/certificates/hr/allowances/"]
 
     client.force_login(world["city_hr"].user)

@@ -41,7 +41,7 @@ def _follow(path: str, selector: str):
 
 def _verification_page(page, base):
     page.goto(base + "/certificates/mine/")
-    link = page.input_value("[data-testid=share-link]")
+    link = page.inner_text("[data-testid=share-link] >> nth=0").strip()
     return page.goto(link.replace("http://127.0.0.1:8000", base))
 
 
@@ -83,8 +83,9 @@ SCREENS = [
     ("trainee", "attempt", "wg0002", PHONE, _quiz_attempt),
     ("trainee", "case-search", "wg0002", PHONE, _open("/cases/?q=纠纷")),
     ("trainee", "drill", "wg0002", PHONE, _open("/drills/gas-leak/")),
-    ("trainee", "certificates", "wg0002", PHONE, _open("/certificates/mine/")),
-    ("trainee", "verify", "wg0002", PHONE, _verification_page),
+    # wg0001: wg0002 has just joined and, rightly, holds no certificate yet.
+    ("trainee", "certificates", "wg0001", PHONE, _open("/certificates/mine/")),
+    ("trainee", "verify", "wg0001", PHONE, _verification_page),
     ("trainee", "sessions", "wg0002", PHONE, _open("/courses/sessions/")),
     ("trainee", "competency", "wg0001", PHONE, _open("/competency/")),
     ("trainee", "competency-indicator", "wg0001", PHONE, _open("/competency/wg0001/2026/2.1/")),

@@ -180,7 +180,9 @@ def test_trainee_cannot_start_hr_exports_and_get_is_refused(client, people):
     client.force_login(people["street_hr"].user)
     assert client.get("/certificates/hr/exports/register.csv").status_code == 405  # starting a job is a POST
     assert client.post("/certificates/hr/exports/register.pdf").status_code == 404
-    assert client.post("/certificates/hr/allowances/2031-01/export.csv").status_code == 404
+    # A month never computed: back to the month list with the reason, and no job.
+    response = client.post("/certificates/hr/allowances/2031-01/export.csv", follow=True)
+    assert "2031年1月津贴尚未计算" in [str(m) for m in response.context["messages"]]
     assert not ExportJob.objects.exists()
 
 
