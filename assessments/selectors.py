@@ -287,10 +287,14 @@ def _attempts_used_up(attempt: Attempt) -> bool:
     allowed = attempt.quiz.attempts_allowed
     if allowed is None:
         return False
-    finished = Attempt.objects.filter(quiz_id=attempt.quiz_id, worker_id=attempt.worker_id).exclude(
-        state=AttemptState.IN_PROGRESS
+    if attempt.number >= allowed:  # the caller checked this one is handed in
+        return True
+    # Attempts are numbered in order and a new one starts only once the previous is closed.
+    return (
+        Attempt.objects.filter(quiz_id=attempt.quiz_id, worker_id=attempt.worker_id, number__gte=allowed)
+        .exclude(state=AttemptState.IN_PROGRESS)
+        .exists()
     )
-    return finished.count() >= allowed
 
 
 def review_options(attempt: Attempt, *, now: dt.datetime | None = None) -> dict[str, bool]:

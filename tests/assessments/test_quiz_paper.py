@@ -145,3 +145,15 @@ def test_the_sample_helper_quiz_is_unchanged_by_draw_settings(trainee):
     for order, content in enumerate(SAMPLE + [ESSAY], start=1):
         QuizQuestion.objects.create(quiz=quiz, question=question_save(**content)[0], order=order)
     assert quiz_question_count(quiz) == 5 == attempt_start(quiz=quiz, worker=trainee).answers.count()
+
+
+def test_trainers_set_draw_essays_and_the_review_in_the_quiz_editor(client, city_tree, make_worker):
+    from django.urls import reverse
+
+    from lms import roles
+
+    trainer = make_worker(unit=city_tree["street_a"], role_codes={roles.TRAINER})
+    client.force_login(trainer.user)
+    html = client.get(reverse("wagtailsnippets_assessments_quiz:add")).content.decode()
+    assert 'name="draw_essays"' in html and "随机抽题包含简答题" in html
+    assert re.search(r'<option value="after_last"\s+selected>最后一次作答后或截止后</option>', html)
