@@ -98,3 +98,24 @@ def test_junk_search_parameters_show_the_page(client, trainee, small_library, pa
     assert response.status_code == 200
     faq = client.get("/faq/", params)
     assert faq.status_code == 200
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_phone_sees_the_suggestions_and_opens_one(phone_page, live_server, city_tree, make_worker, small_library):
+    from tests.browser import login
+
+    worker = make_worker(unit=city_tree["grid_a"])
+    page = phone_page
+    login(page, live_server.url, worker.employee_no, "Test@12345")
+    page.goto(live_server.url + CasePage.objects.get(title="小区燃气泄漏的应急疏散").url)
+    page.goto(f"{live_server.url}/cases/")
+    page.fill("input[name=q]", "无人机航拍")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_selector("[data-testid=suggestions] li.hit")
+    first = page.locator("[data-testid=suggestions] li.hit h3 a").first
+    assert first.inner_text() == "小区燃气泄漏的应急疏散"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    first.click()
+    page.wait_for_selector("article h1")
+    assert CaseRead.objects.get(user=worker.user).times == 2
