@@ -119,3 +119,20 @@ def test_phone_sees_the_suggestions_and_opens_one(phone_page, live_server, city_
     first.click()
     page.wait_for_selector("article h1")
     assert CaseRead.objects.get(user=worker.user).times == 2
+
+
+def test_the_demo_reads_give_the_suggestions_real_counts(client, city_tree, make_worker, settings, tmp_path):
+    from casebank import demo
+    from tests.casebank.conftest import ensure_site
+
+    workers = [make_worker(unit=city_tree["grid_a"], employee_no=f"wg{n:04d}") for n in range(1, 7)]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_site()
+    demo.load(None, with_compilation=False)
+    reads = CaseRead.objects.count()
+    assert reads >= 6
+    demo.load(None, with_compilation=False)
+    assert CaseRead.objects.count() == reads  # loading again adds none
+    client.force_login(workers[0].user)
+    block = suggestions(client.get("/cases/", {"q": "宇宙飞船"}).content.decode())
+    assert "人看过" in block
