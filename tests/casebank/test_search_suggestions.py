@@ -98,6 +98,8 @@ def test_junk_search_parameters_show_the_page(client, trainee, small_library, pa
     assert response.status_code == 200
     faq = client.get("/faq/", params)
     assert faq.status_code == 200
+    case = CasePage.objects.get(title="小区燃气泄漏的应急疏散")
+    assert client.get(case.url, params).status_code == 200  # its ?q= only marks words
 
 
 @pytest.mark.browser
