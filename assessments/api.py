@@ -60,9 +60,15 @@ class QuestionOut(Schema):
     blanks: int | None = Field(None, exclude_if=_absent, description="空数（仅填空题有此项）")
     answer: str | list[str] | None = Field(description=f"已保存的答案：{RESPONSE_SHAPES}")
     flagged: bool
+    right_answer: str | None = Field(
+        None,
+        exclude_if=_absent,
+        description="正确答案（乱序时为本次显示的字母；简答为参考答案）；仅在测验设定公布答案之后才有此项",
+    )
+    explanation: str | None = Field(None, exclude_if=_absent, description="解析；与正确答案同时公布")
 
     @classmethod
-    def of(cls, answer: Answer) -> QuestionOut:
+    def of(cls, answer: Answer, *, reveal: bool = False) -> QuestionOut:
         version = answer.version
         return cls(
             id=answer.question_id,
@@ -74,6 +80,8 @@ class QuestionOut(Schema):
             blanks=blank_count(version.answer) if version.qtype == QuestionType.BLANK else None,
             answer=answer.response,
             flagged=answer.flagged,
+            right_answer=services.shown_right_answer(answer) if reveal else None,
+            explanation=version.explanation if reveal else None,
         )
 
 
@@ -117,7 +125,7 @@ class AttemptOut(Schema):
     questions: list[QuestionOut]
 
     @classmethod
-    def of(cls, attempt, answers: list[Answer], **extra) -> AttemptOut:
+    def of(cls, attempt, answers: list[Answer], *, reveal: bool = False, **extra) -> AttemptOut:
         return cls(
             id=attempt.pk,
             quiz=attempt.quiz_id,
@@ -126,7 +134,7 @@ class AttemptOut(Schema):
             started_at=attempt.started_at,
             deadline=attempt.deadline,
             time_left=time_left(attempt),
-            questions=[QuestionOut.of(a) for a in answers],
+            questions=[QuestionOut.of(a, reveal=reveal) for a in answers],
             **extra,
         )
 
@@ -222,13 +230,16 @@ def attempt_start(request, quiz_id: RowId):
     "/attempts/{attempt_id}",
     response={200: AttemptDetailOut, **errors(404, 422)},
     summary="作答详情（断线重连时取回已保存的答案和剩余时间）",
+    description="测验设定公布答案之后（如“最后一次作答后或截止后”），每道题另有 right_answer 和 explanation。",
 )
 def attempt_detail(request, attempt_id: RowId):
     attempt = selectors.attempt_for_user(request.user, attempt_id)
     if attempt is None:
         raise ApiError(404, "未找到作答记录")
     result = ResultOut.of(attempt) if attempt.state != AttemptState.IN_PROGRESS else None
-    return AttemptDetailOut.of(attempt, selectors.attempt_answers(attempt), result=result)
+    # Answers and explanations only once the quiz's review setting allows (docs/rules.md §5).
+    reveal = selectors.review_options(attempt)["answers"]
+    return AttemptDetailOut.of(attempt, selectors.attempt_answers(attempt), reveal=reveal, result=result)
 
 
 @router.put(

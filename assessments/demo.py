@@ -33,12 +33,13 @@ def load(stdout) -> None:
     exam, created = Quiz.objects.get_or_create(
         title=EXAM,
         defaults=dict(
-            description="新入职网格员结业考试：按 18 项能力指标各抽 1 题，另加应急处置、政策法规各 6 题；抽到的简答题由评委人工阅卷。限时 60 分钟，最多作答 2 次，取最高分，60% 及格。",
+            description="新入职网格员结业考试：按 18 项能力指标各抽 1 题，另加应急处置、政策法规各 6 题；抽到的简答题由评委人工阅卷。限时 60 分钟，最多作答 2 次，取最高分，60% 及格；两次都交卷或考试截止后公布答案与解析。",
             time_limit_minutes=60,
             attempts_allowed=2,
             grading_method="highest",
             shuffle_options=True,
-            review_answers=ReviewWhen.AFTER_SUBMIT,
+            draw_essays=True,
+            review_answers=ReviewWhen.AFTER_LAST,
         ),
     )
     if created:
@@ -79,7 +80,7 @@ def load(stdout) -> None:
     practice, created = Quiz.objects.get_or_create(
         title=PRACTICE,
         defaults=dict(
-            description="每次从题库 7 个分类各抽 3 题、打乱后取 20 题，不限时、不限次数，作答时即可查看答案和解析，多选少选得一半分。",
+            description="每次从题库 7 个分类各抽 3 题（只抽单选、多选、判断、填空，交卷即出分）、打乱后取 20 题，不限时、不限次数，作答时即可查看答案和解析，多选少选得一半分。",
             shuffle_questions=True,
             shuffle_options=True,
             max_questions=20,

@@ -537,6 +537,8 @@ class ReviewWhen(models.TextChoices):
     DURING = "during", _("作答时即可查看")
     AFTER_SUBMIT = "after_submit", _("提交后立即")
     AFTER_CLOSE = "after_close", _("开放时间结束后")
+    # docs/rules.md §5: once the person has no attempt left, or the quiz has closed.
+    AFTER_LAST = "after_last", _("最后一次作答后或截止后")
 
 
 class Quiz(ClusterableModel):
@@ -575,9 +577,23 @@ class Quiz(ClusterableModel):
     shuffle_questions = models.BooleanField(_("题目乱序"), default=False)
     shuffle_options = models.BooleanField(_("选项乱序"), default=False)
     max_questions = models.PositiveIntegerField(_("最多抽题数"), null=True, blank=True)
+    draw_essays = models.BooleanField(
+        _("随机抽题包含简答题"),
+        default=False,
+        help_text=_(
+            "简答题要人工阅卷，交卷后要等阅卷才有成绩。关闭时随机抽题只抽单选、多选、判断、填空（固定试题不受影响）"
+        ),
+    )
     paper_mode = models.BooleanField(_("试卷模式（整卷一页）"), default=False, help_text=_("关闭时一屏一题"))
     review_answers = models.CharField(
-        _("何时公布答案与解析"), max_length=20, choices=ReviewWhen.choices, default=ReviewWhen.AFTER_SUBMIT
+        _("何时公布答案与解析"),
+        max_length=20,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.AFTER_LAST,
+        help_text=_(
+            "“最后一次作答后或截止后”：用完允许的作答次数或过了截止时间才公布；只允许作答一次时即交卷后公布，"
+            "不限次数时到截止时间才公布"
+        ),
     )
     review_score = models.CharField(
         _("何时公布得分"), max_length=20, choices=ReviewWhen.choices, default=ReviewWhen.AFTER_SUBMIT

@@ -27,6 +27,7 @@ from assessments.models import (
     SurveyStatus,
     level_for,
 )
+from assessments.papers import paper_plan
 from assessments.scoring import quantize
 from lms import roles, sql
 from lms.access import org_scope_q, scope_queryset, worker_of
@@ -146,6 +147,11 @@ def worker_indicator_summary(worker) -> list[dict]:
 
 def quiz_audience_includes(quiz: Quiz, worker) -> bool:
     return quiz.audience_id is None or worker.org_unit.path.startswith(quiz.audience.path)
+
+
+def quiz_question_count(quiz: Quiz) -> int:
+    """题量 as every attempt will hold it (the attempt builder draws from the same plan)."""
+    return paper_plan(quiz).size
 
 
 def quiz_unavailable_reason(quiz: Quiz, worker, *, now: dt.datetime | None = None) -> str | None:
@@ -280,7 +286,27 @@ def review_allows(when: str, attempt: Attempt, *, now: dt.datetime | None = None
         return attempt.state != AttemptState.IN_PROGRESS
     if when == ReviewWhen.AFTER_CLOSE:
         return attempt.state != AttemptState.IN_PROGRESS and _window_closed(attempt.quiz, now)
+    if when == ReviewWhen.AFTER_LAST:
+        if attempt.state == AttemptState.IN_PROGRESS:
+            return False
+        return _window_closed(attempt.quiz, now) or _attempts_used_up(attempt)
     return False
+
+
+def _attempts_used_up(attempt: Attempt) -> bool:
+    """Whether the person can start no further attempt: every allowed attempt is handed in. With
+    no limit there is no last attempt (only the close date reveals the answers)."""
+    allowed = attempt.quiz.attempts_allowed
+    if allowed is None:
+        return False
+    if attempt.number >= allowed:  # the caller checked this one is handed in
+        return True
+    # Attempts are numbered in order and a new one starts only once the previous is closed.
+    return (
+        Attempt.objects.filter(quiz_id=attempt.quiz_id, worker_id=attempt.worker_id, number__gte=allowed)
+        .exclude(state=AttemptState.IN_PROGRESS)
+        .exists()
+    )
 
 
 def review_options(attempt: Attempt, *, now: dt.datetime | None = None) -> dict[str, bool]:

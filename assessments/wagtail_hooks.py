@@ -51,7 +51,7 @@ class QuizViewSet(SnippetViewSet):
                 FieldRowPanel(
                     [FieldPanel("shuffle_questions"), FieldPanel("shuffle_options"), FieldPanel("max_questions")]
                 ),
-                FieldPanel("paper_mode"),
+                FieldRowPanel([FieldPanel("paper_mode"), FieldPanel("draw_essays")]),
                 FieldRowPanel([FieldPanel("review_score"), FieldPanel("review_answers")]),
             ],
             heading="规则",

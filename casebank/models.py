@@ -145,6 +145,14 @@ class CasePage(LoginRequiredMixin, Page):
         )
         return self.title, body
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if request.method == "GET" and request.user.is_authenticated and response.status_code == 200:
+            from casebank.services import case_read_record
+
+            case_read_record(user=request.user, case=self)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["highlight"] = request.GET.get("q", "")[:200]
@@ -160,6 +168,20 @@ class CaseRelated(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("相关案例")
+
+
+class CaseRead(models.Model):
+    """Who has opened a case and how often: the case search suggests the most-read cases when it
+    finds nothing (docs/rules.md §10)."""
+
+    case = models.ForeignKey(CasePage, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    times = models.PositiveIntegerField(default=1)
+    last_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="casebank_case_read_unique")]
+        indexes = [models.Index(fields=["user", "last_read_at"], name="casebank_case_read_by_user")]
 
 
 # --- FAQ knowledge base ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.search.backends import get_search_backend
@@ -178,6 +178,8 @@ def case_search_page_context(request) -> dict:
         count, hits = search_cases(query, category=category, indicator=indicator, limit=20)
         faq_count, faq_hits = search_faqs(query, category=category, limit=5)
         context.update(count=count, hits=hits, faq_hits=faq_hits, searched=True)
+        if not hits and not faq_hits:
+            context["popular"] = popular_cases(request.user, limit=SUGGESTIONS)
     else:
         latest = live_cases().select_related("category")
         if category:
@@ -186,6 +188,23 @@ def case_search_page_context(request) -> dict:
             latest = latest.filter(indicators__code=indicator)
         context.update(latest=latest.order_by("-case_date", "-pk")[:20], searched=False)
     return context
+
+
+SUGGESTIONS = 5
+
+
+def popular_cases(user, *, limit: int = SUGGESTIONS) -> list[CasePage]:
+    """The most-read cases (by how many people opened them; newer first on a tie), from the
+    categories of the cases `user` has read if they have read any; what a search that found
+    nothing suggests (docs/rules.md §10)."""
+    cases = live_cases().select_related("category")
+    if user is not None and user.is_authenticated:
+        read_categories = CasePage.objects.filter(reads__user=user).values("category_id")
+        own = cases.filter(category_id__in=read_categories)
+        if own.exists():
+            cases = own
+    ranked = cases.annotate(readers=Count("reads")).order_by("-readers", "-case_date", "-pk")
+    return list(ranked[:limit])
 
 
 def faqs_by_category(category: str = "") -> QuerySet[Faq]:

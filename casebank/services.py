@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -18,6 +19,7 @@ from casebank.models import (
     CaseCompilation,
     CaseIndexPage,
     CasePage,
+    CaseRead,
     DrillAttempt,
     DrillAttemptState,
     DrillAttemptStep,
@@ -317,6 +319,20 @@ def cases_import(*, path, user=None) -> CaseImportSummary:
 
 
 # --- FAQ ------------------------------------------------------------------------------------------
+
+
+def case_read_record(*, user, case: CasePage, now: dt.datetime | None = None) -> None:
+    """Count one opening of a case by a signed-in user (the suggestions' 最常阅读, docs/rules.md §10)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        counted = CaseRead.objects.filter(case=case, user=user).update(times=F("times") + 1, last_read_at=now)
+        if counted:
+            return
+        try:
+            with transaction.atomic():
+                CaseRead.objects.create(case=case, user=user, last_read_at=now)
+        except IntegrityError:  # the same person's simultaneous first opening won
+            CaseRead.objects.filter(case=case, user=user).update(times=F("times") + 1, last_read_at=now)
 
 
 def faq_save(*, question: str, answer: str, category: CaseCategory, order: int = 0) -> tuple[Faq, bool]:

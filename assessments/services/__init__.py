@@ -25,6 +25,7 @@ from assessments.services.attempts import (
     attempts_close_overdue,
     paper_freeze,
     shown_options,
+    shown_right_answer,
 )
 from assessments.services.bank import (
     QuestionImportSummary,
@@ -105,6 +106,7 @@ __all__ = [
     "self_assessment_score",
     "self_assessment_submit",
     "shown_options",
+    "shown_right_answer",
     "survey_response_reject",
     "survey_response_release",
     "survey_submit",

@@ -23,7 +23,15 @@ from assessments.models import (
     QuestionVersion,
     Quiz,
 )
-from assessments.scoring import blank_count, quantize, score_response, to_original_letters, validate_response
+from assessments.papers import draws_assign, paper_plan
+from assessments.scoring import (
+    blank_count,
+    quantize,
+    score_response,
+    split_blanks,
+    to_original_letters,
+    validate_response,
+)
 from assessments.services.bank import question_version_current, version_matches
 from assessments.services.competency import evidence_record_many
 from lms import sql
@@ -46,21 +54,10 @@ def _deadline_for(quiz: Quiz, started: dt.datetime) -> dt.datetime | None:
 
 
 def _draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    chosen: list[Question] = [slot.question for slot in quiz.slots.select_related("question").order_by("order", "id")]
-    taken = {q.pk for q in chosen}
-    for rule in quiz.draw_rules.order_by("order", "id"):
-        pool = Question.objects.exclude(pk__in=taken)
-        if rule.category:
-            pool = pool.filter(category=rule.category)
-        if rule.difficulty:
-            pool = pool.filter(difficulty=rule.difficulty)
-        if rule.indicator_code:
-            pool = pool.filter(indicator_code=rule.indicator_code)
-        ids = list(pool.values_list("pk", flat=True))
-        picked = rng.sample(ids, min(rule.count, len(ids)))
-        for question in Question.objects.filter(pk__in=picked):
-            chosen.append(question)
-            taken.add(question.pk)
+    plan = paper_plan(quiz)
+    picked = [pk for rule_picks in draws_assign(plan.draws, rng) for pk in rule_picks]
+    by_pk = Question.objects.in_bulk(picked)
+    chosen = plan.fixed + [by_pk[pk] for pk in picked]
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     if quiz.max_questions:
@@ -150,6 +147,19 @@ def shown_options(answer: Answer) -> dict[str, str]:
     if not answer.option_map:
         return dict(options)
     return {shown: options[own] for shown, own in answer.option_map.items()}
+
+
+def shown_right_answer(answer: Answer) -> str:
+    """The correct answer as this attempt shows it: shuffled letters mapped back to the shown
+    ones, blanks as "甲 或 乙；丙"; for 简答 the reference answer."""
+    version = answer.version
+    right = version.answer
+    if answer.option_map and version.qtype in (QuestionType.SINGLE, QuestionType.MULTI):
+        own_to_shown = {own: shown for shown, own in answer.option_map.items()}
+        right = "".join(sorted(own_to_shown[c] for c in right))
+    if version.qtype == QuestionType.BLANK:
+        right = "；".join(" 或 ".join(alts) for alts in split_blanks(version.answer))
+    return right
 
 
 def answer_save(*, answer: Answer, response, flagged: bool | None = None, now: dt.datetime | None = None) -> Answer:

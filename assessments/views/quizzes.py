@@ -16,7 +16,7 @@ from assessments.api import question_payload, time_left
 from assessments.exports import QUIZ_RESULTS
 from assessments.forms import MarkForm
 from assessments.models import AttemptState, QuestionType, Quiz
-from assessments.scoring import is_answered, split_blanks
+from assessments.scoring import is_answered
 from lms.access import worker_of
 from lms.downloads import name_download
 from lms.pii import mask_name
@@ -64,7 +64,7 @@ def quiz_detail(request, pk: int):
             "open_attempt": next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
             "unavailable": selectors.quiz_unavailable_reason(quiz, worker),
             "grade": selectors.quiz_grade(worker, quiz),
-            "question_count": quiz.slots.count() + sum(r.count for r in quiz.draw_rules.all()),
+            "question_count": selectors.quiz_question_count(quiz),
         },
     )
 
@@ -106,12 +106,6 @@ def _review_items(attempt, answers, show_answers: bool):
     for answer in answers:
         version = answer.version
         options = services.shown_options(answer)
-        right = version.answer
-        if answer.option_map and version.qtype in (QuestionType.SINGLE, QuestionType.MULTI):
-            own_to_shown = {own: shown for shown, own in answer.option_map.items()}
-            right = "".join(sorted(own_to_shown[c] for c in right))
-        if version.qtype == QuestionType.BLANK:
-            right = "；".join(" 或 ".join(alts) for alts in split_blanks(version.answer))
         response = answer.response
         shown_response = "、".join(response) if isinstance(response, list) else (response or "")
         items.append(
@@ -123,7 +117,7 @@ def _review_items(attempt, answers, show_answers: bool):
                 "response": shown_response,
                 "score": answer.score,
                 "points": version.points,
-                "right": right if show_answers else None,
+                "right": services.shown_right_answer(answer) if show_answers else None,
                 "explanation": version.explanation if show_answers else "",
                 "comment": answer.comment,
                 "correct": answer.score is not None and answer.score == version.points,

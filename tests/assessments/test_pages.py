@@ -23,7 +23,8 @@ def trainee(city_tree, make_worker):
 
 
 def test_trainee_takes_a_quiz_through_the_pages(client, trainee):
-    quiz = make_quiz(time_limit_minutes=15)
+    # one attempt: the default review ("最后一次作答后或截止后") shows the answers once it is handed in
+    quiz = make_quiz(time_limit_minutes=15, attempts_allowed=1)
     client.force_login(trainee.user)
     home = client.get("/me/").content.decode()
     assert "测验与考试" in home and quiz.title in home
