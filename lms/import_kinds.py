@@ -39,7 +39,7 @@ def register() -> None:
         ),
         apply=apply_workers,
         may_start=may_import_workers,
-        home="hr",
+        homes=("hr",),
         notes=(
             "工号、姓名、身份证号、所属网格必填；所属网格写“市/区/街道/社区/网格”五级路径，须在您的管理范围内。",
             "角色用“;”分隔（网格员、导师、培训管理员、评委、人事、管理者），空白为网格员。",

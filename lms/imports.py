@@ -54,8 +54,8 @@ class ImportKind:
     target: Callable[[Any, int], Any] | None = None
     target_label: str = ""
     notes: Sequence[str] = field(default_factory=tuple)
-    # Which staff home links here: "hr" (人事工作台) or "trainer" (我的学习 of a trainer).
-    home: str = "trainer"
+    # Which staff homes link here: "hr" (人事工作台), "trainer" (a trainer's 我的学习).
+    homes: Sequence[str] = ("trainer",)
 
     def rows(self, path: Path) -> list[Row]:
         if self.read is not None:
@@ -87,7 +87,7 @@ def import_kinds_for(user, *, home: str | None = None) -> list[ImportKind]:
     """The kinds the user may start (role checks only), in registration order."""
     if user is None or not user.is_authenticated:
         return []
-    return [entry for entry in _registry.values() if (home is None or entry.home == home) and entry.may_start(user)]
+    return [entry for entry in _registry.values() if (home is None or home in entry.homes) and entry.may_start(user)]
 
 
 def summary_counts(summary) -> str:

@@ -121,7 +121,7 @@ def test_large_file_goes_through_the_job_with_progress(hr_client, settings, djan
     settings.IMPORT_INLINE_ROWS = 2
     rows = [worker_row(f"N{i:03d}", n=800 + i) for i in range(1, 6)]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = upload(hr_client, WORKERS, csv_upload(rows))
+        upload(hr_client, WORKERS, csv_upload(rows))
     assert len(callbacks) == 1  # the check was queued, not run in the request
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.READY and (job.done, job.total) == (5, 5)
