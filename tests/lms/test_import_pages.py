@@ -195,3 +195,13 @@ def test_old_jobs_are_pruned_with_their_files(hr_client, settings):
     import os
 
     assert not os.path.exists(path)
+
+
+def test_the_wagtail_admin_menu_links_trainers_to_the_import_pages(client, city_tree, make_worker):
+    trainer = make_worker(unit=city_tree["street_a"], role_codes={roles.TRAINER})
+    client.force_login(trainer.user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert reverse("imports") in response.content.decode()
+    page = client.get(reverse("imports")).content.decode()
+    assert "导入题目" in page and "导入案例" in page and "导入人员" not in page
