@@ -205,3 +205,30 @@ def test_the_wagtail_admin_menu_links_trainers_to_the_import_pages(client, city_
     assert reverse("imports") in response.content.decode()
     page = client.get(reverse("imports")).content.decode()
     assert "导入题目" in page and "导入案例" in page and "导入人员" not in page
+
+
+def test_confirm_checks_again_and_writes_nothing_when_the_data_changed(hr_client, city_tree, make_worker):
+    file = csv_upload([worker_row("N001", n=961), worker_row("N002", n=962)])
+    upload(hr_client, WORKERS, file)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.READY
+    # after the preview, someone else registers N002's 身份证号 for another worker
+    make_worker(unit=city_tree["grid_a"], employee_no="X001", id_number=make_id_number(962))
+    hr_client.post(reverse("import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.REJECTED
+    assert job.errors == ["第2行: 身份证号已属于工号“X001”的人员"]
+    assert not Worker.objects.filter(employee_no__in=["N001", "N002"]).exists()
+
+
+def test_an_unexpected_failure_is_a_chinese_message_and_writes_nothing(hr_client, monkeypatch):
+    from lms import services
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "workers_import", broken)
+    response = upload(hr_client, WORKERS, csv_upload([worker_row("N001", n=971)]))
+    page = hr_client.get(response["Location"]).content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.FAILED
+    assert "导入时发生内部错误，没有写入任何数据" in page and "boom" not in page
