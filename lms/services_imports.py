@@ -161,12 +161,11 @@ def import_job_apply(*, job_id: int) -> ImportJob:
 
 
 def import_jobs_prune(*, now=None) -> int:
-    """Delete import jobs older than EXPORT_JOB_KEEP_DAYS with their files (they hold personal data)."""
+    """Delete import jobs older than EXPORT_JOB_KEEP_DAYS with their files (they hold personal data).
+    A job still checking or applying after that long lost its worker; it goes too."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.EXPORT_JOB_KEEP_DAYS)
     count = 0
-    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(
-        status__in=[ImportJob.Status.CHECKING, ImportJob.Status.APPLYING]
-    ):
+    for job in ImportJob.objects.filter(created_at__lt=cutoff):
         if job.file:
             job.file.delete(save=False)
         job.delete()
