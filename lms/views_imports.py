@@ -42,7 +42,9 @@ class ImportUploadForm(forms.Form):
             field.error_messages["required"] = f"请选择{entry.target_label}"
             field.error_messages["invalid_choice"] = f"请从列表中选择{entry.target_label}"
             field.choices = [("", "请选择…"), *entry.targets(user)]
-            field.help_text = f"只列出您管理的{entry.target_label}；要导入的{entry.target_label}不在其中时，请先在后台新建"
+            field.help_text = (
+                f"只列出您管理的{entry.target_label}；要导入的{entry.target_label}不在其中时，请先在后台新建"
+            )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
