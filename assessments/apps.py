@@ -8,7 +8,7 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assessments import exports
+        from assessments import exports, imports
         from assessments.views import self_metrics, surveys
         from assessments.views.competency import home_section as competency_section
         from assessments.views.competency import staff_section
@@ -25,6 +25,7 @@ class AssessmentsConfig(AppConfig):
         register_home_section("trainee", self_metrics.trainee_home_section)
         register_home_section("hr", self_metrics.hr_home_section)
         exports.register()
+        imports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their
         # group gets the model permissions once they exist. Django creates an app's permissions in
         # a post_migrate receiver connected after this one, so this runs after every app's migrate.

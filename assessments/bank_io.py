@@ -166,14 +166,24 @@ def question_from_values(number: int, values: dict[str, str], errors: RowErrors)
 
 
 def read_bank(path: str | Path) -> tuple[list[QuestionData], RowErrors]:
-    """Read .csv/.xlsx/.gift into question records and the row errors found."""
+    """Read a question file into question records and the row errors found, by its suffix.
+
+    The one place that knows the question file formats (`BANK_READERS`): the command and the
+    import page accept exactly these."""
     path = Path(path)
-    if path.suffix.lower() == ".gift":
-        if not path.exists():
-            raise ImportRejected([f"文件不存在：{path}"])
-        return parse_gift(path.read_text(encoding="utf-8-sig"))
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise ImportRejected([f"不支持的文件格式“{path.suffix or path.name}”，请使用 .csv、.xlsx 或 .gift"])
+    reader = BANK_READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ImportRejected([f"不支持的文件格式“{path.suffix or path.name}”，请使用 {'、'.join(BANK_READERS)}"])
+    if not path.exists():
+        raise ImportRejected([f"文件不存在：{path}"])
+    return reader(path)
+
+
+def _read_gift_file(path: Path) -> tuple[list[QuestionData], RowErrors]:
+    return parse_gift(path.read_text(encoding="utf-8-sig"))
+
+
+def _read_table(path: Path) -> tuple[list[QuestionData], RowErrors]:
     rows: list[Row] = read_rows(path, required=REQUIRED)
     errors = RowErrors()
     records = []
@@ -182,6 +192,25 @@ def read_bank(path: str | Path) -> tuple[list[QuestionData], RowErrors]:
         if record is not None:
             records.append(record)
     return records, errors
+
+
+BANK_READERS = {".csv": _read_table, ".xlsx": _read_table, ".gift": _read_gift_file}
+
+
+def question_row(record: QuestionData) -> Row:
+    """A question record as a row under COLUMNS (what the import page's preview shows)."""
+    values = {
+        "题型": record.qtype,
+        "题干": record.stem,
+        **{f"选项{letter}": text for letter, text in record.options.items()},
+        "答案": record.answer,
+        "解析": record.explanation,
+        "分值": str(record.points),
+        "能力指标": record.indicator_code,
+        "难度": record.difficulty,
+        "分类": record.category,
+    }
+    return Row(number=record.number, values=values)
 
 
 # --- GIFT -----------------------------------------------------------------------------------------

@@ -36,25 +36,6 @@ class SelfAssessmentForm(forms.Form):
         return {name.removeprefix("item_"): value for name, value in self.cleaned_data.items()}
 
 
-class MetricImportForm(forms.Form):
-    MAX_BYTES = 10 * 1024 * 1024
-
-    file = forms.FileField(
-        label="业务指标文件",
-        help_text="CSV（UTF-8）或 Excel（.xlsx），列：工号、指标代码、数值、日期、来源；不超过 10 MB",
-        error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
-    )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        suffix = "." + uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
-        if suffix not in (".csv", ".xlsx"):
-            raise forms.ValidationError("只支持 .csv 或 .xlsx 文件")
-        if uploaded.size > self.MAX_BYTES:
-            raise forms.ValidationError("文件超过 10 MB，请分批导入")
-        return uploaded
-
-
 class RecomputeForm(forms.Form):
     """The period to recompute: empty → this year and this quarter; 2026 → the year and its four
     quarters; 2026-Q2 → that quarter (assessments.services.scores.recompute_periods)."""

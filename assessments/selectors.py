@@ -458,5 +458,19 @@ def self_assessment_answer_viewers_worker(viewer, employee_no: str):
     )
 
 
+def quizzes_managed_by(user) -> QuerySet[Quiz]:
+    """Quizzes a trainer may fill from an import: those open to a unit of their subtree, and the
+    ones open to everyone only for a trainer of a top unit (or a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return Quiz.objects.order_by("title")
+    worker = worker_of(user)
+    if worker is None or not roles.has_role(user, roles.TRAINER):
+        return Quiz.objects.none()
+    scope = Q(audience__isnull=False) & org_scope_q(user, "audience__")
+    if worker.org_unit.parent_id is None:
+        scope |= Q(audience__isnull=True)
+    return Quiz.objects.filter(scope).order_by("title")
+
+
 def may_import_metrics(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or roles.has_role(user, roles.HR, roles.TRAINER)

@@ -12,6 +12,9 @@ class CasebankConfig(AppConfig):
         from lms.hooks import register_home_section
 
         register_home_section("trainee", home_section)
+        from casebank import imports
+
+        imports.register()
         _register_ranked_models()
         # Categories, the /cases/ and /drills/ pages, trainers' page permissions and the review
         # workflow; after every app's migrate (Wagtail's permissions exist by then).

@@ -8,9 +8,10 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from lms.hooks import register_home_section
 
-        from . import exports
+        from . import exports, imports
         from .home import hr_section, trainee_section
 
         register_home_section("trainee", trainee_section)
         register_home_section("hr", hr_section)
         exports.register()
+        imports.register()

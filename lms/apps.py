@@ -13,6 +13,14 @@ class LmsConfig(AppConfig):
         from lms.private_media import private_media_check
 
         checks.register(private_media_check)
+        from lms import import_kinds
+
+        import_kinds.register()
+        from lms.hooks import register_home_section
+        from lms.views_imports import hr_home_section, trainer_home_section
+
+        register_home_section("hr", hr_home_section)
+        register_home_section("trainee", trainer_home_section)
         # The role groups are reference data every other module relies on; create them on every
         # migrate so a fresh database has them before the first import.
         post_migrate.connect(_ensure_role_groups, sender=self)

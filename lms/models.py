@@ -249,6 +249,63 @@ class ExportJob(models.Model):
         return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
+def _import_upload_to(instance, filename: str) -> str:
+    import secrets
+    from pathlib import PurePath
+
+    return f"imports/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{PurePath(filename).suffix.lower()[:6]}"
+
+
+class ImportJob(models.Model):
+    """One uploaded import file on its way through check → preview → confirm (lms.imports).
+
+    The file is private and only its uploader may see the job; a finished job is pruned with its file.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
+        REJECTED = "rejected", _("有错误")
+        READY = "ready", _("待确认")
+        APPLYING = "applying", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(_("导入类型"), max_length=64)
+    title = models.CharField(_("名称"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    file = models.FileField(_("文件"), upload_to=_import_upload_to, storage=private_storage)
+    file_name = models.CharField(_("原文件名"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    total = models.PositiveIntegerField(_("行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    errors = models.JSONField(_("错误行"), default=list, blank=True)
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
+    result = models.TextField(_("结果"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.APPLYING}
+
+    @property
+    def percent(self) -> int:
+        if self.status in {self.Status.READY, self.Status.DONE, self.Status.REJECTED}:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0
+
+
 class HomePage(Page):
     """Root of the site's page tree; course and case libraries live beneath it.
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lms import roles
+from lms.access import EVERYONE, sees_everything, worker_of
 from lms.importing import ImportRejected, Row, RowErrors, parse_date
 from lms.models import AuditLog, ExportJob, LoginFailure, Notification, OrgLevel, OrgUnit, Worker
 from lms.validators import id_number_problem, phone_problem
@@ -158,8 +159,11 @@ def _worker_record_from_row(row: Row, errors: RowErrors) -> WorkerRecord | None:
     return WorkerRecord(employee_no, name, id_number, phone, org_path, hire_date, frozenset(role_codes))
 
 
-def workers_validate(*, rows: list[Row]) -> list[WorkerRecord]:
-    """Validate every row; raise ImportRejected listing each bad row, else return the records."""
+def workers_validate(*, rows: list[Row], viewer=EVERYONE) -> list[WorkerRecord]:
+    """Validate every row; raise ImportRejected listing each bad row, else return the records.
+
+    `viewer` is the uploader of a page import: every row's 所属网格 and every existing 工号 must lie in
+    their subtree (`EVERYONE` for the command)."""
     errors = RowErrors()
     records: list[WorkerRecord] = []
     first_row_of_no: dict[str, int] = {}
@@ -187,6 +191,8 @@ def workers_validate(*, rows: list[Row]) -> list[WorkerRecord]:
             holder = holders.get(record.id_number)
             if holder is not None and holder != record.employee_no:
                 errors.add(number, f"身份证号已属于工号“{holder}”的人员")
+        if not sees_everything(viewer):
+            _workers_scope_check(records=records, viewer=viewer, errors=errors)
     if errors:
         raise ImportRejected(errors)
     if not rows:
@@ -194,12 +200,37 @@ def workers_validate(*, rows: list[Row]) -> list[WorkerRecord]:
     return [record for _, record in records]
 
 
-def workers_import(*, rows: list[Row], actor=None) -> WorkerImportSummary:
+def _workers_scope_check(*, records: list[tuple[int, WorkerRecord]], viewer, errors: RowErrors) -> None:
+    own = worker_of(viewer)
+    if own is None:
+        for number, _ in records:
+            errors.add(number, "您没有管理范围，不能导入人员")
+        return
+    unit = own.org_unit
+    prefix = tuple(unit.full_name.split("/"))
+    numbers = [record.employee_no for _, record in records]
+    outside = set(
+        Worker.objects.filter(employee_no__in=numbers)
+        .exclude(unit.subtree_q("org_unit__"))
+        .values_list("employee_no", flat=True)
+    )
+    accounts = set(User.objects.filter(username__in=numbers, worker__isnull=True).values_list("username", flat=True))
+    for number, record in records:
+        if record.org_path[: len(prefix)] != prefix:
+            errors.add(number, f"所属网格“{'/'.join(record.org_path)}”不在您的管理范围（{unit.full_name}）内")
+        if record.employee_no in outside:
+            errors.add(number, f"工号“{record.employee_no}”是您管理范围以外的人员")
+        elif record.employee_no in accounts:
+            errors.add(number, f"工号“{record.employee_no}”已是一个非人员的登录账号")
+
+
+def workers_import(*, rows: list[Row], actor=None, viewer=EVERYONE) -> WorkerImportSummary:
     """Create or update workers from validated rows, all in one transaction.
 
-    Re-importing the same file changes nothing; a changed row updates its worker.
+    Re-importing the same file changes nothing; a changed row updates its worker. A page passes the
+    uploader as `viewer` (and `actor`): rows outside their subtree are errors.
     """
-    records = workers_validate(rows=rows)
+    records = workers_validate(rows=rows, viewer=viewer)
     summary = WorkerImportSummary()
     org_cache: dict = {}
     with transaction.atomic():

@@ -147,6 +147,10 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
 # Finished export jobs and their files (personal data) are deleted after this many days.
 EXPORT_JOB_KEEP_DAYS = int(os.environ.get("EXPORT_JOB_KEEP_DAYS", 7))
+# Import files up to this many rows (and bytes) are checked and applied in the request; larger ones
+# by a Celery task with a progress page (lms.services_imports). Import jobs are pruned like exports.
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", 500))
+IMPORT_INLINE_BYTES = int(os.environ.get("IMPORT_INLINE_BYTES", 512 * 1024))
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", 20))
 

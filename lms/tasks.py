@@ -29,4 +29,21 @@ def export_job_run_task(job_id: int) -> str:
 
 @shared_task(name="lms.export_jobs_prune")
 def export_jobs_prune_task() -> int:
-    return services.export_jobs_prune()
+    from lms.services_imports import import_jobs_prune
+
+    # Uploaded import files hold the same kind of personal data and go on the same schedule.
+    return services.export_jobs_prune() + import_jobs_prune()
+
+
+@shared_task(name="lms.import_job_check")
+def import_job_check_task(job_id: int) -> str:
+    from lms.services_imports import import_job_check
+
+    return import_job_check(job_id=job_id).status
+
+
+@shared_task(name="lms.import_job_apply")
+def import_job_apply_task(job_id: int) -> str:
+    from lms.services_imports import import_job_apply
+
+    return import_job_apply(job_id=job_id).status

@@ -27,6 +27,7 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/status/", views.export_job_status, name="export_job_status"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
+    path("imports/", include("lms.urls_imports")),
     path("api/v1/", api.urls),
     re_path(r"^api/", unknown_endpoint),
     path("django-admin/", admin.site.urls),

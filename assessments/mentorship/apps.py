@@ -13,10 +13,11 @@ class MentorshipConfig(AppConfig):
         from lms.access import register_scope_provider
         from lms.hooks import register_home_section
 
-        from . import exports, selectors, views
+        from . import exports, imports, selectors, views
 
         register_scope_provider(selectors.mentee_scope_q)
         register_home_section("trainee", views.home_section)
         register_home_section("manager", views.staff_home_section)
         register_home_section("hr", views.staff_home_section)
         exports.register()
+        imports.register()

@@ -185,11 +185,14 @@ class TermImportSummary:
 
 
 def terms_import(*, rows: list[Row], actor=None) -> TermImportSummary:
-    """The rows of an `import_mentorships` file, all or nothing (docs/imports.md)."""
+    """The rows of an `import_mentorships` file, all or nothing (docs/imports.md). A page passes the
+    uploader as `actor`, who may only pair mentees of their subtree; the command passes None."""
     errors = RowErrors()
     numbers = {r.get(c) for r in rows for c in ("导师工号", "徒弟工号") if r.get(c)}
     with transaction.atomic():
-        workers = {w.employee_no: w for w in Worker.objects.filter(employee_no__in=numbers).select_related("user")}
+        workers = {
+            w.employee_no: w for w in Worker.objects.filter(employee_no__in=numbers).select_related("user", "org_unit")
+        }
         _lock(*workers.values())
         pending: list[tuple[int, int, dt.date, dt.date]] = []
         seen: set[tuple] = set()
@@ -202,6 +205,8 @@ def terms_import(*, rows: list[Row], actor=None) -> TermImportSummary:
                     reasons.append(f"{column}不能为空")
                 elif worker is None:
                     reasons.append(f"{column}“{row.get(column)}”不存在")
+            if mentee is not None and actor is not None and not _may_manage(actor, mentee):
+                reasons.append(f"徒弟“{mentee.employee_no}”不在您的管理范围内")
             dates = {}
             for column in ("开始日期", "计划结束日期"):
                 try:

@@ -3,9 +3,6 @@ for HR and trainers (docs/rules.md, "自评与业务指标")."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,13 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import selectors, services
-from assessments.forms import MetricImportForm, SelfAssessmentForm
+from assessments.forms import SelfAssessmentForm
 from assessments.models import CompetencySettings, SelfAssessment
 from assessments.self_assessment import BAND_ATTENTION, INDICATORS, ITEMS, SCALE_LABELS
-from assessments.services.metrics import REQUIRED_COLUMNS
 from lms import roles
 from lms.access import worker_of
-from lms.importing import ImportRejected, read_rows
 
 
 def _answer_rows(record: SelfAssessment) -> list[dict]:
@@ -131,33 +126,10 @@ def self_assessment_answers(request, employee_no: str):
 
 @login_required
 def metrics_import(request):
-    if not selectors.may_import_metrics(request.user):
-        raise Http404("页面不存在")
-    form = MetricImportForm(request.POST, request.FILES) if request.method == "POST" else MetricImportForm()
-    summary = rejected = None
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        suffix = Path(uploaded.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            with path.open("wb") as out:
-                for chunk in uploaded.chunks():
-                    out.write(chunk)
-            try:
-                rows = read_rows(path, required=REQUIRED_COLUMNS)
-                summary = services.metrics_import(rows=rows, viewer=request.user)
-            except ImportRejected as error:
-                rejected = error.lines
-    return render(
-        request,
-        "assessments/competency/metrics_import.html",
-        {
-            "form": form,
-            "summary": summary,
-            "rejected": rejected,
-            "columns": REQUIRED_COLUMNS,
-        },
-    )
+    """The 业务指标 import is one of the 批量导入 pages (lms.imports); this address stays for bookmarks."""
+    from assessments.imports import METRICS
+
+    return redirect("import_start", kind=METRICS)
 
 
 # --- home cards -------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from certificates.services.common import (
     serials_reserve,
 )
 from certificates.services.documents import certificate_sheet, pdf_relpath
+from lms.access import EVERYONE, scope_queryset, sees_everything
 from lms.importing import ImportRejected, Row, RowErrors, parse_date
 from lms.models import AuditLog, Worker
 from lms.private_media import private_storage
@@ -136,8 +137,10 @@ class CertificateImportSummary:
         return f"导入完成：新增 {self.created} 本证书，已存在未变化 {self.unchanged} 本"
 
 
-def certificates_import(*, rows: list[Row], actor=None) -> CertificateImportSummary:
-    """`import_certificates`: validate every row, then write all in one transaction (or nothing)."""
+def certificates_import(*, rows: list[Row], actor=None, viewer=EVERYONE) -> CertificateImportSummary:
+    """`import_certificates`: validate every row, then write all in one transaction (or nothing).
+
+    A page passes the uploader as `viewer`: only workers in their scope may be named."""
     errors = RowErrors()
     types = {t.code: t for t in CertificateType.objects.all()}
     workers = {
@@ -149,6 +152,10 @@ def certificates_import(*, rows: list[Row], actor=None) -> CertificateImportSumm
             serial_no__in={r.get("证书编号") for r in rows if r.get("证书编号")}
         ).select_related("worker", "certificate_type")
     }
+    outside = set()
+    if not sees_everything(viewer):
+        visible = scope_queryset(viewer, Worker.objects.filter(employee_no__in=list(workers)), worker_path="")
+        outside = set(workers) - set(visible.values_list("employee_no", flat=True))
     today = timezone.localdate()
     seen: dict[str, int] = {}
     to_create: list[Certificate] = []
@@ -162,6 +169,8 @@ def certificates_import(*, rows: list[Row], actor=None) -> CertificateImportSumm
             problems.append("缺少工号")
         elif worker is None:
             problems.append(f"未知工号“{employee_no}”")
+        elif employee_no in outside:
+            problems.append(f"工号“{employee_no}”是您管理范围以外的人员")
         if not code:
             problems.append("缺少证书类型")
         elif ctype is None:

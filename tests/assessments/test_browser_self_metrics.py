@@ -39,7 +39,10 @@ def test_phone_hr_uploads_a_metrics_file(phone_page, live_server, city_tree, mak
     page.goto(live_server.url + "/competency/metrics/import/")
     page.set_input_files("input[type=file]", str(path))
     page.click("main button[type=submit]")
-    page.wait_for_selector("[data-testid=import-summary]")
-    assert "新增" in page.inner_text("[data-testid=import-summary]")
+    page.wait_for_selector("[data-testid=import-preview]")
+    assert not MetricRecord.objects.filter(worker__employee_no="wg6001").exists()
+    page.click("[data-testid=import-confirm]")
+    page.wait_for_selector("[data-testid=import-result]")
+    assert "新增 1 条" in page.inner_text("[data-testid=import-result]")
     assert page.evaluate(NO_OVERFLOW)
     assert MetricRecord.objects.filter(worker__employee_no="wg6001").count() == 1

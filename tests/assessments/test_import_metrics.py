@@ -154,27 +154,33 @@ def upload(name, rows):
     return SimpleUploadedFile(name, text.getvalue().encode("utf-8-sig"), content_type="text/csv")
 
 
+PAGE = "/imports/assessments.metrics/"
+
+
+def page_upload(client, rows):
+    """Upload on the 批量导入 page; the job page it lands on (preview or errors)."""
+    response = client.post(PAGE, {"file": upload("m.csv", rows)})
+    assert response.status_code == 302
+    return response["Location"], client.get(response["Location"]).content.decode()
+
+
 @pytest.mark.parametrize("who", ["hr", "trainer"])
 def test_page_imports_for_hr_and_trainer_within_their_subtree(client, people, who):
     client.force_login(people[who].user)
-    assert client.get("/competency/metrics/import/").status_code == 200
-    response = client.post(
-        "/competency/metrics/import/", {"file": upload("m.csv", [["wg7001", "2.2", "80", "2026-03-31", "网格平台"]])}
-    )
-    html = response.content.decode()
-    assert response.status_code == 200 and 'data-testid="import-summary"' in html
+    # the old address leads to the 批量导入 page
+    assert client.get("/competency/metrics/import/")["Location"] == PAGE
+    assert client.get(PAGE).status_code == 200
+    job_url, html = page_upload(client, [["wg7001", "2.2", "80", "2026-03-31", "网格平台"]])
+    assert "确认后将：新增 1 条，更新 0 条，未变化 0 条" in html
+    assert not MetricRecord.objects.exists()
+    client.post(job_url + "confirm/")
+    assert "导入完成：新增 1 条业务指标" in client.get(job_url).content.decode()
     assert MetricRecord.objects.filter(worker=people["a"]).count() == 1
     # wg7002 sits in 乙街道, outside the uploader's 甲街道: the whole file is refused
-    response = client.post(
-        "/competency/metrics/import/",
-        {
-            "file": upload(
-                "m.csv",
-                [["wg7001", "2.2", "90", "2026-03-31", "网格平台"], ["wg7002", "2.2", "80", "2026-03-31", "网格平台"]],
-            )
-        },
+    _, html = page_upload(
+        client,
+        [["wg7001", "2.2", "90", "2026-03-31", "网格平台"], ["wg7002", "2.2", "80", "2026-03-31", "网格平台"]],
     )
-    html = response.content.decode()
     assert "第2行: 工号“wg7002”不存在或不在您的管理范围内" in html
     assert MetricRecord.objects.get(worker=people["a"]).value == Decimal("80.00")
     assert not MetricRecord.objects.filter(worker=people["b"]).exists()
@@ -182,22 +188,18 @@ def test_page_imports_for_hr_and_trainer_within_their_subtree(client, people, wh
 
 def test_page_refuses_other_file_types_with_a_message(client, people):
     client.force_login(people["hr"].user)
-    response = client.post(
-        "/competency/metrics/import/", {"file": SimpleUploadedFile("m.txt", b"abc", content_type="text/plain")}
-    )
-    assert response.status_code == 200 and "只支持 .csv 或 .xlsx 文件" in response.content.decode()
-    response = client.post("/competency/metrics/import/", {})
-    assert "请选择要导入的文件" in response.content.decode()
+    response = client.post(PAGE, {"file": SimpleUploadedFile("m.txt", b"abc", content_type="text/plain")})
+    assert response.status_code == 200 and "不支持的文件格式“.txt”" in response.content.decode()
+    response = client.post(PAGE, {})
+    assert "请选择要上传的文件" in response.content.decode()
     broken = SimpleUploadedFile("m.xlsx", b"not a workbook", content_type="application/octet-stream")
-    response = client.post("/competency/metrics/import/", {"file": broken})
-    assert "无法读取 Excel 文件" in response.content.decode()
+    response = client.post(PAGE, {"file": broken})
+    assert "无法读取 Excel 文件" in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize("who", ["manager", "a"])
 def test_page_is_not_there_for_managers_and_workers(client, people, who):
     client.force_login(people[who].user)
-    assert client.get("/competency/metrics/import/").status_code == 404
-    response = client.post(
-        "/competency/metrics/import/", {"file": upload("m.csv", [["wg7001", "2.2", "80", "2026-03-31", "网格平台"]])}
-    )
-    assert response.status_code == 404 and not MetricRecord.objects.exists()
+    assert client.get(PAGE).status_code == 403
+    response = client.post(PAGE, {"file": upload("m.csv", [["wg7001", "2.2", "80", "2026-03-31", "网格平台"]])})
+    assert response.status_code == 403 and not MetricRecord.objects.exists()

@@ -1,7 +1,6 @@
+from certificates.imports import REQUIRED
 from certificates.services import certificates_import
 from lms.importing import ImportCommand, read_rows
-
-REQUIRED = ["工号", "证书类型", "证书编号", "发证日期", "有效期至", "发证机关"]
 
 
 class Command(ImportCommand):

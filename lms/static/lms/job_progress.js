@@ -1,7 +1,8 @@
 // The progress page of a background job (export jobs, bulk certificate issuance). The element with
 // data-status-url is polled while data-running="1" and the answer is still pending/running; its
 // parts are found by data-job: status, bar, count, file-name, hint (hidden once finished), error;
-// a part's data-prefix goes before the text it is given.
+// a part's data-prefix goes before the text it is given. With data-reload-when-done="1" the page
+// reloads once the job has finished, for pages whose finished state is drawn by the server.
 // An element with data-job-show="flag" appears once the answer's `flag` is true; a link with
 // data-job-link="key" gets the answer's `key` (e.g. download_url) as its address once there is one.
 (function () {
@@ -28,6 +29,7 @@
         var error = part("error");
         if (error && s.error) { error.textContent = s.error; error.hidden = false; }
         if (s.status === "pending" || s.status === "running") { setTimeout(poll, every); }
+        else if (box.dataset.reloadWhenDone === "1") { window.location.reload(); }
         else if (part("hint")) { part("hint").hidden = true; }
       }).catch(function () { setTimeout(poll, 3 * every); });
     }
