@@ -11,7 +11,8 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.urls import get_script_prefix
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -45,6 +46,14 @@ def onboarding_hours_required() -> Decimal:
 
 def annual_hours_required() -> Decimal:
     return Decimal(settings.COURSES_ANNUAL_HOURS)
+
+
+def annual_requirement_q(prefix: str = "") -> Q:
+    """The people the annual and onboarding requirements apply to (docs/rules.md §4): holders of a
+    role in `COURSES_REQUIRED_ROLES` (default: 网格员), for workers at `prefix`."""
+    from lms.dashboard import role_holders_q
+
+    return role_holders_q(getattr(settings, "COURSES_REQUIRED_ROLES", (roles.TRAINEE,)), prefix)
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -613,3 +622,117 @@ def compliance_rows(user, unit: OrgUnit, year: int, *, today: dt.date | None = N
 
 def visible_worker(user, employee_no: str):
     return scope_queryset(user, Worker.objects.filter(employee_no=employee_no), worker_path="").first()
+
+
+# --- 辖区概览 (lms.hooks.register_dashboard_figure; docs/rules.md §15) ------------------------------
+
+
+def _month_day_ordinal(field: str):
+    """(year × 12 + month) × 100 + day of a date column: one month later is exactly +100 on the same
+    day, and the onboarding deadline rule (hired 1/31 → 2/28) becomes `ordinal ≤ hire ordinal + 100`
+    for any day on or after the hire date, on SQLite and PostgreSQL alike."""
+    return (ExtractYear(field) * 12 + ExtractMonth(field)) * 100 + ExtractDay(field)
+
+
+def _day_ordinal(day: dt.date) -> int:
+    return (day.year * 12 + day.month) * 100 + day.day
+
+
+def _active_q(start: dt.date, end: dt.date) -> Q:
+    """Took part in training on start…end: earned hours then, or was enrolled in a course then."""
+    from lms.dashboard import day_bounds
+
+    hours = HoursEntry.objects.filter(earned_on__range=(start, end)).values("worker_id")
+    enrolled = Enrolment.objects.filter(enrolled_at__gte=day_bounds(start, end)[0]).filter(
+        enrolled_at__lt=day_bounds(start, end)[1]
+    )
+    return Q(pk__in=hours) | Q(pk__in=enrolled.values("worker_id"))
+
+
+def dashboard_figures(query) -> list:
+    """参训率, 年度学时达标 and 入职培训按期完成 per row unit: one aggregate each over the subtree's
+    required people (annual_requirement_q), plus one for the 参训率 trend."""
+    from lms.dashboard import RATE, DashboardLink, Figure, Ratio, grouped
+
+    period, today = query.period, query.today
+    required = Worker.objects.filter(query.scope_q(""), annual_requirement_q()).order_by()
+    year_start = year_bounds(period.year)[0]
+    met_ids = (
+        HoursEntry.objects.filter(earned_on__range=(year_start, period.end))
+        .values("worker_id")
+        .annotate(total=Sum("hours"))
+        .filter(total__gte=annual_hours_required())
+        .values("worker_id")
+    )
+    rows = grouped(
+        required.annotate(row=query.row_key(""))
+        .values("row")
+        .annotate(
+            people=Count("pk"),
+            active=Count("pk", filter=_active_q(period.start, period.end)),
+            met=Count("pk", filter=Q(pk__in=met_ids)),
+        )
+    )
+
+    onboarding_hours = (
+        HoursEntry.objects.filter(worker=OuterRef("pk"), earned_on__gte=OuterRef("hire_date"))
+        .annotate(ordinal=_month_day_ordinal("earned_on"))
+        .filter(ordinal__lte=OuterRef("hire_ordinal") + 100)
+        .values("worker")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    cohort = grouped(
+        required.filter(hire_date__range=(period.start, period.end))
+        .annotate(hire_ordinal=_month_day_ordinal("hire_date"))
+        .filter(hire_ordinal__lt=_day_ordinal(today) - 100)  # the deadline has passed
+        .annotate(row=query.row_key(""), onboarding=Subquery(onboarding_hours))
+        .values("row")
+        .annotate(hires=Count("pk"), on_time=Count("pk", filter=Q(onboarding__gte=onboarding_hours_required())))
+    )
+
+    started = [q for q in query.trend if query.started(q)]
+    trend_counts = required.aggregate(
+        people=Count("pk"), **{f"q{n}": Count("pk", filter=_active_q(q.start, q.end)) for n, q in enumerate(started)}
+    )
+    trend = [
+        Ratio(trend_counts[f"q{started.index(q)}"], trend_counts["people"]) if q in started else Ratio()
+        for q in query.trend
+    ]
+
+    def compliance_url(unit) -> str:
+        from django.urls import reverse
+
+        return f"{reverse('courses:compliance')}?unit={unit.pk}&year={period.year}"
+
+    required_hours, onboarding_required = plain(annual_hours_required()), plain(onboarding_hours_required())
+    return [
+        Figure(
+            key="participation",
+            label="参训率",
+            kind=RATE,
+            by_unit={key: Ratio(r["active"], r["people"]) for key, r in rows.items()},
+            definition="期间内有学时记录或报名课程的网格员占应参训人数的比例",
+            order=10,
+            trend=trend,
+            link=compliance_url,
+        ),
+        Figure(
+            key="annual_hours",
+            label="年度学时达标",
+            kind=RATE,
+            by_unit={key: Ratio(r["met"], r["people"]) for key, r in rows.items()},
+            definition=f"当年 1 月 1 日至期末累计学时不少于 {required_hours} 学时的比例",
+            order=20,
+            link=compliance_url,
+        ),
+        Figure(
+            key="onboarding",
+            label="入职培训按期完成",
+            kind=RATE,
+            by_unit={key: Ratio(r["on_time"], r["hires"]) for key, r in cohort.items()},
+            definition=f"期间内入职、期限已过的新人中，入职一个月内完成 {onboarding_required} 学时的比例",
+            order=30,
+        ),
+        DashboardLink(label="学时达标报表", url=compliance_url, order=10),
+    ]
