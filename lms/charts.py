@@ -31,7 +31,7 @@ def trend_chart_svg(labels: list[str], series: list[tuple[str, list[Decimal | No
     legend_height = 18 * len(series)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" viewBox="0 0 {WIDTH} {HEIGHT + legend_height}" '
-        f'width="100%" style="max-width:{WIDTH * 2}px" role="img" aria-label="{escape(title)}">',
+        f'width="100%" style="max-width:{WIDTH * 3 // 2}px" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
     for tick in (0, 25, 50, 75, 100):
