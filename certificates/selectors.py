@@ -277,7 +277,7 @@ def dashboard_figures(query) -> list:
     trainees = Worker.objects.filter(query.scope_q(""), role_holders_q((roles.TRAINEE,))).order_by()
 
     def holders_q(day: dt.date) -> Q:
-        return Q(pk__in=rate_certificates_valid_on(day).values("worker_id"))
+        return Q(pk__in=rate_certificates_valid_on(day).values("worker_id").distinct())
 
     rows = grouped(
         trainees.annotate(row=query.row_key(""))

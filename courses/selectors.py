@@ -642,11 +642,12 @@ def _active_q(start: dt.date, end: dt.date) -> Q:
     """Took part in training on start…end: earned hours then, or was enrolled in a course then."""
     from lms.dashboard import day_bounds
 
-    hours = HoursEntry.objects.filter(earned_on__range=(start, end)).values("worker_id")
-    enrolled = Enrolment.objects.filter(enrolled_at__gte=day_bounds(start, end)[0]).filter(
-        enrolled_at__lt=day_bounds(start, end)[1]
-    )
-    return Q(pk__in=hours) | Q(pk__in=enrolled.values("worker_id"))
+    # DISTINCT keeps each list near the number of people, so PostgreSQL hashes it once per query
+    # (a hashed SubPlan in work_mem) instead of rescanning it for every worker.
+    first, last = day_bounds(start, end)
+    hours = HoursEntry.objects.filter(earned_on__range=(start, end)).values("worker_id").distinct()
+    enrolled = Enrolment.objects.filter(enrolled_at__gte=first, enrolled_at__lt=last).values("worker_id").distinct()
+    return Q(pk__in=hours) | Q(pk__in=enrolled)
 
 
 def dashboard_figures(query) -> list:

@@ -119,7 +119,6 @@ class Figure:
     order: int = 100
     trend: list[Ratio] | None = None
     link: Callable | None = None
-    note: Callable | None = None  # note(unit_id) -> short text beside the value (合格 3 次)
 
     def value(self, unit_id: int):
         return self.by_unit.get(unit_id, self.zero)
