@@ -259,13 +259,18 @@ def issuance_job_progress(job: IssuanceJob) -> dict:
 # --- 辖区概览 (lms.hooks.register_dashboard_figure; docs/rules.md §15) ------------------------------
 
 
-def rate_certificates_valid_on(day: dt.date) -> QuerySet[Certificate]:
-    """Certificates that count for 持证率 and are valid on `day` (the validity rule of docs/rules.md §8)."""
+def _valid_on_q(day: dt.date) -> Q:
+    """The validity rule of docs/rules.md §8 (Certificate.status_on) as a filter for `day`."""
     return (
-        Certificate.objects.filter(certificate_type__counts_for_rate=True, issued_on__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        Q(issued_on__lte=day)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
     )
+
+
+def rate_certificates_valid_on(day: dt.date) -> QuerySet[Certificate]:
+    """Certificates that count for 持证率 and are valid on `day`."""
+    return Certificate.objects.filter(_valid_on_q(day), certificate_type__counts_for_rate=True)
 
 
 def dashboard_figures(query) -> list:
@@ -284,11 +289,19 @@ def dashboard_figures(query) -> list:
         .values("row")
         .annotate(people=Count("pk"), holders=Count("pk", filter=holders_q(period.as_of(today))))
     )
-    started = [q for q in query.trend if query.started(q)]
-    counts = trainees.aggregate(
-        people=Count("pk"), **{f"q{n}": Count("pk", filter=holders_q(q.as_of(today))) for n, q in enumerate(started)}
+    # The trend from the certificates' side: one pass over the rate-counting certificates of the
+    # scope's 网格员, a distinct count of holders for each quarter's last day.
+    held = Certificate.objects.filter(
+        query.scope_q("worker__"), role_holders_q((roles.TRAINEE,), "worker__"), certificate_type__counts_for_rate=True
+    ).order_by()
+    counts = held.aggregate(
+        **{
+            f"q{n}": Count("worker_id", distinct=True, filter=_valid_on_q(q.as_of(today)))
+            for n, q in enumerate(query.trend)
+        }
     )
-    trend = [Ratio(counts[f"q{started.index(q)}"], counts["people"]) if q in started else Ratio() for q in query.trend]
+    people = sum(r["people"] for r in rows.values())
+    trend = [Ratio(counts[f"q{n}"], people) if query.started(q) else Ratio() for n, q in enumerate(query.trend)]
 
     approved = {"run__status": AllowanceMonth.Status.APPROVED, "run__month__range": (period.start, period.end)}
     paid: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))

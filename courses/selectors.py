@@ -638,26 +638,16 @@ def _day_ordinal(day: dt.date) -> int:
     return (day.year * 12 + day.month) * 100 + day.day
 
 
-def _active_q(start: dt.date, end: dt.date) -> Q:
-    """Took part in training on start…end: earned hours then, or was enrolled in a course then."""
-    from lms.dashboard import day_bounds
-
-    # DISTINCT keeps each list near the number of people, so PostgreSQL hashes it once per query
-    # (a hashed SubPlan in work_mem) instead of rescanning it for every worker.
-    first, last = day_bounds(start, end)
-    hours = HoursEntry.objects.filter(earned_on__range=(start, end)).values("worker_id").distinct()
-    enrolled = Enrolment.objects.filter(enrolled_at__gte=first, enrolled_at__lt=last).values("worker_id").distinct()
-    return Q(pk__in=hours) | Q(pk__in=enrolled)
-
-
 def dashboard_figures(query) -> list:
-    """参训率, 年度学时达标 and 入职培训按期完成 per row unit: one aggregate each over the subtree's
-    required people (annual_requirement_q), plus one for the 参训率 trend."""
+    """参训率, 年度学时达标 and 入职培训按期完成 per row unit over the subtree's required people
+    (annual_requirement_q): head-count with 达标 in one aggregate, 参训 from the period's ledger in
+    another, onboarding in a third, and the 参训率 trend in a fourth."""
     from lms.dashboard import RATE, DashboardLink, Figure, Ratio, grouped
 
     period, today = query.period, query.today
     required = Worker.objects.filter(query.scope_q(""), annual_requirement_q()).order_by()
     year_start = year_bounds(period.year)[0]
+    # DISTINCT lists (one row a person) are hashed once per query by PostgreSQL, not rescanned per worker.
     met_ids = (
         HoursEntry.objects.filter(earned_on__range=(year_start, period.end))
         .values("worker_id")
@@ -668,11 +658,16 @@ def dashboard_figures(query) -> list:
     rows = grouped(
         required.annotate(row=query.row_key(""))
         .values("row")
-        .annotate(
-            people=Count("pk"),
-            active=Count("pk", filter=_active_q(period.start, period.end)),
-            met=Count("pk", filter=Q(pk__in=met_ids)),
-        )
+        .annotate(people=Count("pk"), met=Count("pk", filter=Q(pk__in=met_ids)))
+    )
+    # 参训: a line in the hours ledger in the period (the compliance report's 参训率 for a year), counted
+    # from the ledger's side: one pass over the period's lines, not a lookup per worker.
+    ledger = HoursEntry.objects.filter(query.scope_q("worker__"), annual_requirement_q("worker__")).order_by()
+    active = grouped(
+        ledger.filter(earned_on__range=(period.start, period.end))
+        .annotate(row=query.row_key("worker__"))
+        .values("row")
+        .annotate(people=Count("worker_id", distinct=True))
     )
 
     onboarding_hours = (
@@ -692,14 +687,15 @@ def dashboard_figures(query) -> list:
         .annotate(hires=Count("pk"), on_time=Count("pk", filter=Q(onboarding__gte=onboarding_hours_required())))
     )
 
-    started = [q for q in query.trend if query.started(q)]
-    trend_counts = required.aggregate(
-        people=Count("pk"), **{f"q{n}": Count("pk", filter=_active_q(q.start, q.end)) for n, q in enumerate(started)}
+    first, last = query.trend[0].start, query.trend[-1].end
+    trend_counts = ledger.filter(earned_on__range=(first, last)).aggregate(
+        **{
+            f"q{n}": Count("worker_id", distinct=True, filter=Q(earned_on__range=(q.start, q.end)))
+            for n, q in enumerate(query.trend)
+        }
     )
-    trend = [
-        Ratio(trend_counts[f"q{started.index(q)}"], trend_counts["people"]) if q in started else Ratio()
-        for q in query.trend
-    ]
+    people = sum(r["people"] for r in rows.values())
+    trend = [Ratio(trend_counts[f"q{n}"], people) if query.started(q) else Ratio() for n, q in enumerate(query.trend)]
 
     def compliance_url(unit) -> str:
         from django.urls import reverse
@@ -712,8 +708,8 @@ def dashboard_figures(query) -> list:
             key="participation",
             label="参训率",
             kind=RATE,
-            by_unit={key: Ratio(r["active"], r["people"]) for key, r in rows.items()},
-            definition="期间内有学时记录或报名课程的网格员占应参训人数的比例",
+            by_unit={key: Ratio(active.get(key, {}).get("people", 0), r["people"]) for key, r in rows.items()},
+            definition="期间内有学时记录（线上课时、课程结业、面授、外部培训）的人占应参训人数的比例",
             order=10,
             trend=trend,
             link=compliance_url,

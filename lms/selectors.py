@@ -64,17 +64,34 @@ def org_overview(user) -> dict:
     tops = scope_roots(user)
     if not tops:
         return {"root": None, "roots": [], "rows": [], "total": 0}
-    workers = Worker.objects.filter(org_scope_q(user, "org_unit__"))
+    from django.db.models import Case, IntegerField, Value, When
+
+    from lms.dashboard import role_holders_q
+
+    workers = Worker.objects.filter(org_scope_q(user, "org_unit__")).order_by()
     year_start = timezone.localdate().replace(month=1, day=1)
-    trainee_label = roles.LABEL_BY_CODE[roles.TRAINEE]
-    rows = []
-    for unit in scope_breakdown(user):
-        stats = workers.filter(unit.subtree_q("org_unit__")).aggregate(
-            total=Count("pk", distinct=True),
-            trainees=Count("pk", filter=Q(user__groups__name=trainee_label), distinct=True),
-            new_this_year=Count("pk", filter=Q(hire_date__gte=year_start), distinct=True),
+    units = scope_breakdown(user)
+    # One grouped pass over the scope's workers (a unit of each row by its path), not one per unit.
+    row_of = Case(
+        *[When(org_unit__path__startswith=unit.path, then=Value(unit.pk)) for unit in units],
+        default=None,
+        output_field=IntegerField(),
+    )
+    stats = {
+        row["row"]: row
+        for row in workers.annotate(row=row_of)
+        .values("row")
+        .annotate(
+            total=Count("pk"),
+            trainees=Count("pk", filter=role_holders_q((roles.TRAINEE,))),
+            new_this_year=Count("pk", filter=Q(hire_date__gte=year_start)),
         )
-        rows.append({"unit": unit, **stats})
+    }
+    empty = {"total": 0, "trainees": 0, "new_this_year": 0}
+    rows = []
+    for unit in units:
+        found = stats.get(unit.pk, empty)
+        rows.append({"unit": unit, **{name: found[name] for name in empty}})
     return {
         "root": tops[0] if len(tops) == 1 else None,
         "roots": tops,

@@ -158,8 +158,8 @@ def test_each_figure_per_street_matches_the_hand_count(world, city_tree):
     by_street = figures_of(result)
     assert list(by_street) == ["甲街道", "乙街道"]  # 丙区's street is not a row
     a, b = by_street["甲街道"], by_street["乙街道"]
-    # 参训率: A1 (hours 5/10), A2 (enrolled 4/3), A3 (hours) of A1–A4; the trainer does not count.
-    assert a["participation"] == Ratio(3, 4) and a["participation"].percent == Decimal("75.0")
+    # 参训率: A1 (hours 5/10) and A3 of A1–A4; A2 was only enrolled (4/3); the trainer does not count.
+    assert a["participation"] == Ratio(2, 4) and a["participation"].percent == Decimal("50.0")
     assert b["participation"] == Ratio(1, 1)
     # 年度学时达标 by 6/30: A1 45, A3 40 of 40.
     assert a["annual_hours"] == Ratio(2, 4) and b["annual_hours"] == Ratio(0, 1)
@@ -176,7 +176,7 @@ def test_each_figure_per_street_matches_the_hand_count(world, city_tree):
     assert a["allowance"] == Decimal("500.50") and b["allowance"] == Decimal("50.25")
 
     totals = {t["figure"].key: t["value"] for t in result["totals"]}
-    assert totals["participation"] == Ratio(4, 5) and totals["allowance"] == Decimal("50.25") + Decimal("500.50")
+    assert totals["participation"] == Ratio(3, 5) and totals["allowance"] == Decimal("50.25") + Decimal("500.50")
     assert totals["certified"].percent == Decimal("40.0")
 
 
@@ -190,10 +190,10 @@ def test_whole_year_and_trend(world, city_tree):
     assert a["allowance"] == Decimal("700.50")  # May and July; June is not approved
     participation = next(f for f in result["figures"] if f.key == "participation")
     assert [q.quarter for q in result["trend"]] == [1, 2, 3, 4]
-    # Q1: A1; Q2: A1 A2 A3 B1; Q3: A2 A4; Q4 has not started.
-    assert participation.trend == [Ratio(1, 5), Ratio(4, 5), Ratio(2, 5), Ratio()]
+    # Q1: A1; Q2: A1 A3 B1; Q3: A2 A4; Q4 has not started.
+    assert participation.trend == [Ratio(1, 5), Ratio(3, 5), Ratio(2, 5), Ratio()]
     svg = result["chart"]
-    assert svg.startswith("<svg") and "参训率：20.0%、80.0%、40.0%、—" in svg and "<script" not in svg
+    assert svg.startswith("<svg") and "参训率：20.0%、60.0%、40.0%、—" in svg and "<script" not in svg
 
 
 def test_page_shows_figures_links_and_svg(client, world, city_tree):
@@ -231,7 +231,7 @@ def test_drill_down_to_a_street_and_people_at_the_unit_itself(client, world, cit
     assert response.status_code == 200
     rows = figures_of(response.context["dashboard"])
     assert list(rows) == ["一社区"]  # the trainer at the street is not required and has no figure
-    assert rows["一社区"]["participation"] == Ratio(3, 4)
+    assert rows["一社区"]["participation"] == Ratio(2, 4)
     assert [a.name for a in response.context["dashboard"]["ancestors"]] == ["甲区"]
 
 
