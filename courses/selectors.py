@@ -640,8 +640,8 @@ def _day_ordinal(day: dt.date) -> int:
 
 def dashboard_figures(query) -> list:
     """参训率, 年度学时达标 and 入职培训按期完成 per row unit over the subtree's required people
-    (annual_requirement_q): head-count with 达标 in one aggregate, 参训 from the period's ledger in
-    another, onboarding in a third, and the 参训率 trend in a fourth."""
+    (annual_requirement_q): head-count with 达标 in one aggregate, 参训 and its trend from the
+    ledger in another, onboarding in a third."""
     from lms.dashboard import RATE, DashboardLink, Figure, Ratio, grouped
 
     period, today = query.period, query.today
@@ -660,14 +660,25 @@ def dashboard_figures(query) -> list:
         .values("row")
         .annotate(people=Count("pk"), met=Count("pk", filter=Q(pk__in=met_ids)))
     )
-    # 参训: a line in the hours ledger in the period (the compliance report's 参训率 for a year), counted
-    # from the ledger's side: one pass over the period's lines, not a lookup per worker.
-    ledger = HoursEntry.objects.filter(query.scope_q("worker__"), annual_requirement_q("worker__")).order_by()
+    # 参训: a line in the hours ledger in the period (the compliance report's 参训率 for a year). One
+    # pass over the ledger of the period and the trend's quarters gives both, per row unit.
+    trend = query.trend
+    first, last = min(period.start, trend[0].start), max(period.end, trend[-1].end)
+    ledger = (
+        HoursEntry.objects.filter(query.scope_q("worker__"), annual_requirement_q("worker__"))
+        .filter(earned_on__range=(first, last))
+        .order_by()
+    )
     active = grouped(
-        ledger.filter(earned_on__range=(period.start, period.end))
-        .annotate(row=query.row_key("worker__"))
+        ledger.annotate(row=query.row_key("worker__"))
         .values("row")
-        .annotate(people=Count("worker_id", distinct=True))
+        .annotate(
+            people=Count("worker_id", distinct=True, filter=Q(earned_on__range=(period.start, period.end))),
+            **{
+                f"q{n}": Count("worker_id", distinct=True, filter=Q(earned_on__range=(q.start, q.end)))
+                for n, q in enumerate(trend)
+            },
+        )
     )
 
     onboarding_hours = (
@@ -687,15 +698,11 @@ def dashboard_figures(query) -> list:
         .annotate(hires=Count("pk"), on_time=Count("pk", filter=Q(onboarding__gte=onboarding_hours_required())))
     )
 
-    first, last = query.trend[0].start, query.trend[-1].end
-    trend_counts = ledger.filter(earned_on__range=(first, last)).aggregate(
-        **{
-            f"q{n}": Count("worker_id", distinct=True, filter=Q(earned_on__range=(q.start, q.end)))
-            for n, q in enumerate(query.trend)
-        }
-    )
     people = sum(r["people"] for r in rows.values())
-    trend = [Ratio(trend_counts[f"q{n}"], people) if query.started(q) else Ratio() for n, q in enumerate(query.trend)]
+    trend_ratios = [
+        Ratio(sum(r[f"q{n}"] for r in active.values()), people) if query.started(q) else Ratio()
+        for n, q in enumerate(trend)
+    ]
 
     def compliance_url(unit) -> str:
         from django.urls import reverse
@@ -711,7 +718,7 @@ def dashboard_figures(query) -> list:
             by_unit={key: Ratio(active.get(key, {}).get("people", 0), r["people"]) for key, r in rows.items()},
             definition="期间内有学时记录（线上课时、课程结业、面授、外部培训）的人占应参训人数的比例",
             order=10,
-            trend=trend,
+            trend=trend_ratios,
             link=compliance_url,
         ),
         Figure(

@@ -196,5 +196,5 @@ def role_holders_q(codes, prefix: str = "") -> Q:
     from lms import roles
 
     labels = [roles.LABEL_BY_CODE[code] for code in codes]
-    members = get_user_model().groups.through.objects.filter(group__name__in=labels).values("user_id").distinct()
+    members = get_user_model().groups.through.objects.filter(group__name__in=labels).values("user_id")
     return Q(**{f"{prefix}user_id__in": members})
