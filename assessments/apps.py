@@ -9,11 +9,12 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import exports, imports
+        from assessments.selectors import dashboard_figures
         from assessments.views import self_metrics, surveys
         from assessments.views.competency import home_section as competency_section
         from assessments.views.competency import staff_section
         from assessments.views.quizzes import home_section
-        from lms.hooks import register_home_section
+        from lms.hooks import register_dashboard_figure, register_home_section
 
         register_home_section("trainee", home_section)
         register_home_section("trainee", surveys.trainee_home_section)
@@ -24,6 +25,7 @@ class AssessmentsConfig(AppConfig):
             register_home_section(page, competency_section)
         register_home_section("trainee", self_metrics.trainee_home_section)
         register_home_section("hr", self_metrics.hr_home_section)
+        register_dashboard_figure(dashboard_figures)
         exports.register()
         imports.register()
         # Trainers edit the bank, quizzes and the competency model in the Wagtail admin; their

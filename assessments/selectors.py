@@ -474,3 +474,51 @@ def quizzes_managed_by(user) -> QuerySet[Quiz]:
 
 def may_import_metrics(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or roles.has_role(user, roles.HR, roles.TRAINER)
+
+
+# --- 辖区概览 (lms.hooks.register_dashboard_figure; docs/rules.md §15) ------------------------------
+
+
+def dashboard_figures(query) -> list:
+    """测验通过率 per row unit (graded attempts of the period that passed) from one aggregate over
+    the subtree's attempts, one more for its trend; and the link to 能力分析 (the heat map)."""
+    from django.urls import reverse
+
+    from assessments.analysis import is_analysis_viewer
+    from lms.dashboard import RATE, DashboardLink, Figure, Ratio, day_bounds, grouped
+
+    def graded_in(period) -> Q:
+        start, end = day_bounds(period.start, period.end)
+        return Q(graded_at__gte=start, graded_at__lt=end)
+
+    attempts = Attempt.objects.filter(query.scope_q("worker__"), state=AttemptState.GRADED).order_by()
+    rows = grouped(
+        attempts.filter(graded_in(query.period))
+        .annotate(row=query.row_key("worker__"))
+        .values("row")
+        .annotate(graded=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    )
+    first, last = day_bounds(query.trend[0].start, query.trend[-1].end)
+    counts = attempts.filter(graded_at__gte=first, graded_at__lt=last).aggregate(
+        **{f"g{n}": Count("pk", filter=graded_in(q)) for n, q in enumerate(query.trend)},
+        **{f"p{n}": Count("pk", filter=graded_in(q) & Q(passed=True)) for n, q in enumerate(query.trend)},
+    )
+    trend = [Ratio(counts[f"p{n}"], counts[f"g{n}"]) for n in range(len(query.trend))]
+    figures: list = [
+        Figure(
+            key="quiz_pass",
+            label="测验通过率",
+            kind=RATE,
+            by_unit={key: Ratio(r["passed"], r["graded"]) for key, r in rows.items()},
+            definition="期间内评分完成的测验作答中达到及格线的比例",
+            order=40,
+            trend=trend,
+        )
+    ]
+    if is_analysis_viewer(query.viewer):
+
+        def analysis_url(unit) -> str:
+            return f"{reverse('assessments:competency_analysis')}?unit={unit.pk}&period={query.period.code}"
+
+        figures.append(DashboardLink(label="能力分析（热力图）", url=analysis_url, order=20))
+    return figures

@@ -8,10 +8,12 @@ class CasebankConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from casebank.selectors import dashboard_figures
         from casebank.views import home_section
-        from lms.hooks import register_home_section
+        from lms.hooks import register_dashboard_figure, register_home_section
 
         register_home_section("trainee", home_section)
+        register_dashboard_figure(dashboard_figures)
         from casebank import imports
 
         imports.register()

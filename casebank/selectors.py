@@ -286,3 +286,44 @@ def judge_queue(user) -> QuerySet[DrillAttemptStep]:
     if own is not None:
         qs = qs.exclude(attempt__worker=own)
     return qs.distinct().order_by("attempt__finished_at", "pk")
+
+
+# --- 辖区概览 (lms.hooks.register_dashboard_figure; docs/rules.md §15) ------------------------------
+
+
+def dashboard_figures(query) -> list:
+    """情景演练 runs finished in the period per row unit and their pass rate (docs/rules.md §6), from
+    one aggregate over the subtree's runs."""
+    from django.db.models import Count
+
+    from casebank.drills import DRILL_PASS_PERCENT
+    from lms.dashboard import COUNT, RATE, Figure, Ratio, day_bounds, grouped
+
+    start, end = day_bounds(query.period.start, query.period.end)
+    rows = grouped(
+        DrillAttempt.objects.filter(
+            query.scope_q("worker__"), state=DrillAttemptState.COMPLETED, finished_at__gte=start, finished_at__lt=end
+        )
+        .order_by()
+        .annotate(row=query.row_key("worker__"))
+        .values("row")
+        .annotate(runs=Count("pk"), passed=Count("pk", filter=Q(score__gte=DRILL_PASS_PERCENT)))
+    )
+    return [
+        Figure(
+            key="drills",
+            label="情景演练",
+            kind=COUNT,
+            by_unit={key: r["runs"] for key, r in rows.items()},
+            definition="期间内完成（已计分）的情景演练次数",
+            order=50,
+        ),
+        Figure(
+            key="drills_passed",
+            label="演练合格率",
+            kind=RATE,
+            by_unit={key: Ratio(r["passed"], r["runs"]) for key, r in rows.items()},
+            definition="期间内完成的演练中得分不低于 60 的比例",
+            order=55,
+        ),
+    ]

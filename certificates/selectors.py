@@ -305,3 +305,82 @@ def issuance_job_progress(job: IssuanceJob) -> dict:
         "percent": job.percent,
         "batch_ready": bool(job.batch_pdf),
     }
+
+
+# --- 辖区概览 (lms.hooks.register_dashboard_figure; docs/rules.md §15) ------------------------------
+
+
+def _valid_on_q(day: dt.date) -> Q:
+    """The validity rule of docs/rules.md §8 (Certificate.status_on) as a filter for `day`."""
+    return (
+        Q(issued_on__lte=day)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+    )
+
+
+def rate_certificates_valid_on(day: dt.date) -> QuerySet[Certificate]:
+    """Certificates that count for 持证率 and are valid on `day`."""
+    return Certificate.objects.filter(_valid_on_q(day), certificate_type__counts_for_rate=True)
+
+
+def dashboard_figures(query) -> list:
+    """持证率 (on the period's last day, or today while it runs) and 津贴发放 (approved months of the
+    period) per row unit, each one aggregate over the subtree; one more for the 持证率 trend."""
+    from lms.dashboard import MONEY, RATE, Figure, Ratio, grouped, role_holders_q
+
+    period, today = query.period, query.today
+    trainees = Worker.objects.filter(query.scope_q(""), role_holders_q((roles.TRAINEE,))).order_by()
+
+    def holders_q(day: dt.date) -> Q:
+        return Q(pk__in=rate_certificates_valid_on(day).values("worker_id").distinct())
+
+    rows = grouped(
+        trainees.annotate(row=query.row_key(""))
+        .values("row")
+        .annotate(people=Count("pk"), holders=Count("pk", filter=holders_q(period.as_of(today))))
+    )
+    # The trend from the certificates' side: one pass over the rate-counting certificates of the
+    # scope's 网格员, a distinct count of holders for each quarter's last day.
+    held = Certificate.objects.filter(
+        query.scope_q("worker__"), role_holders_q((roles.TRAINEE,), "worker__"), certificate_type__counts_for_rate=True
+    ).order_by()
+    counts = held.aggregate(
+        **{
+            f"q{n}": Count("worker_id", distinct=True, filter=_valid_on_q(q.as_of(today)))
+            for n, q in enumerate(query.trend)
+        }
+    )
+    people = sum(r["people"] for r in rows.values())
+    trend = [Ratio(counts[f"q{n}"], people) if query.started(q) else Ratio() for n, q in enumerate(query.trend)]
+
+    approved = {"run__status": AllowanceMonth.Status.APPROVED, "run__month__range": (period.start, period.end)}
+    paid: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for model in (AllowanceLine, AllowanceAdjustment):
+        for row in (
+            model.objects.filter(query.scope_q("worker__"), **approved)
+            .order_by()
+            .annotate(row=query.row_key("worker__"))
+            .values("row")
+            .annotate(amount=Sum("amount"))
+        ):
+            paid[row["row"]] += row["amount"] or Decimal("0.00")
+    return [
+        Figure(
+            key="certified",
+            label="持证率",
+            kind=RATE,
+            by_unit={key: Ratio(r["holders"], r["people"]) for key, r in rows.items()},
+            definition="期末（进行中的期间为今天）持有计入持证率的有效职业资格证书的网格员比例",
+            order=60,
+            trend=trend,
+        ),
+        Figure(
+            key="allowance",
+            label="津贴发放（元）",
+            kind=MONEY,
+            by_unit={key: amount.quantize(CENT) for key, amount in paid.items()},
+            definition="期间内已审批月份的持证津贴（含调整）合计",
+            order=70,
+        ),
+    ]

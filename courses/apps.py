@@ -10,10 +10,12 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from assessments.hooks import register_attempt_graded
         from courses import exports, services
+        from courses.selectors import dashboard_figures
         from courses.views import home_section
-        from lms.hooks import register_home_section, register_worker_imported
+        from lms.hooks import register_dashboard_figure, register_home_section, register_worker_imported
 
         register_home_section("trainee", home_section)
+        register_dashboard_figure(dashboard_figures)
         register_attempt_graded(services.on_attempt_graded)
         register_worker_imported(services.on_workers_imported)
         exports.register()

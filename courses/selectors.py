@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.urls import get_script_prefix
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -589,13 +589,13 @@ def required_role_codes() -> list[str]:
 def annual_requirement_q(worker_path: str = "") -> Q:
     """Workers (at `worker_path` of the queried model, "" for Worker itself) whose active account
     holds a role of COURSES_REQUIRED_ROLES: the people the annual requirement applies to, and the
-    only ones the compliance report, its export and every figure of annual compliance count.
-    An EXISTS, so a person holding two required roles is still one row."""
+    only ones the compliance report, its export, the reminder and the dashboard count. An
+    uncorrelated IN (lms.dashboard.role_holders_q), so a person holding two required roles is still
+    one row and the database hashes the role members once per query."""
+    from lms.dashboard import role_holders_q
+
     prefix = f"{worker_path}__" if worker_path else ""
-    membership = get_user_model().groups.through
-    labels = [roles.LABEL_BY_CODE[code] for code in required_role_codes()]
-    holds_role = membership.objects.filter(user_id=OuterRef(f"{prefix}user_id"), group__name__in=labels)
-    return Q(Exists(holds_role), **{f"{prefix}user__is_active": True})
+    return role_holders_q(required_role_codes(), prefix) & Q(**{f"{prefix}user__is_active": True})
 
 
 COMPLIANCE_MET = "met"
@@ -682,3 +682,121 @@ def compliance_rows(
 
 def visible_worker(user, employee_no: str):
     return scope_queryset(user, Worker.objects.filter(employee_no=employee_no), worker_path="").first()
+
+
+# --- 辖区概览 (lms.hooks.register_dashboard_figure; docs/rules.md §15) ------------------------------
+
+
+def _month_day_ordinal(field: str):
+    """(year × 12 + month) × 100 + day of a date column: one month later is exactly +100 on the same
+    day, and the onboarding deadline rule (hired 1/31 → 2/28) becomes `ordinal ≤ hire ordinal + 100`
+    for any day on or after the hire date, on SQLite and PostgreSQL alike."""
+    return (ExtractYear(field) * 12 + ExtractMonth(field)) * 100 + ExtractDay(field)
+
+
+def _day_ordinal(day: dt.date) -> int:
+    return (day.year * 12 + day.month) * 100 + day.day
+
+
+def dashboard_figures(query) -> list:
+    """参训率, 年度学时达标 and 入职培训按期完成 per row unit over the subtree's required people
+    (annual_requirement_q): head-count with 达标 in one aggregate, 参训 and its trend from the
+    ledger in another, onboarding in a third."""
+    from lms.dashboard import RATE, DashboardLink, Figure, Ratio, grouped
+
+    period, today = query.period, query.today
+    required = Worker.objects.filter(query.scope_q(""), annual_requirement_q()).order_by()
+    year_start = year_bounds(period.year)[0]
+    # DISTINCT lists (one row a person) are hashed once per query by PostgreSQL, not rescanned per worker.
+    met_ids = (
+        HoursEntry.objects.filter(earned_on__range=(year_start, period.end))
+        .values("worker_id")
+        .annotate(total=Sum("hours"))
+        .filter(total__gte=annual_hours_required())
+        .values("worker_id")
+    )
+    rows = grouped(
+        required.annotate(row=query.row_key(""))
+        .values("row")
+        .annotate(people=Count("pk"), met=Count("pk", filter=Q(pk__in=met_ids)))
+    )
+    # 参训: a line in the hours ledger in the period (the compliance report's 参训率 for a year). One
+    # pass over the ledger of the period and the trend's quarters gives both, per row unit.
+    trend = query.trend
+    first, last = min(period.start, trend[0].start), max(period.end, trend[-1].end)
+    ledger = (
+        HoursEntry.objects.filter(query.scope_q("worker__"), annual_requirement_q("worker"))
+        .filter(earned_on__range=(first, last))
+        .order_by()
+    )
+    active = grouped(
+        ledger.annotate(row=query.row_key("worker__"))
+        .values("row")
+        .annotate(
+            people=Count("worker_id", distinct=True, filter=Q(earned_on__range=(period.start, period.end))),
+            **{
+                f"q{n}": Count("worker_id", distinct=True, filter=Q(earned_on__range=(q.start, q.end)))
+                for n, q in enumerate(trend)
+            },
+        )
+    )
+
+    onboarding_hours = (
+        HoursEntry.objects.filter(worker=OuterRef("pk"), earned_on__gte=OuterRef("hire_date"))
+        .annotate(ordinal=_month_day_ordinal("earned_on"))
+        .filter(ordinal__lte=OuterRef("hire_ordinal") + 100)
+        .values("worker")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    cohort = grouped(
+        required.filter(hire_date__range=(period.start, period.end))
+        .annotate(hire_ordinal=_month_day_ordinal("hire_date"))
+        .filter(hire_ordinal__lt=_day_ordinal(today) - 100)  # the deadline has passed
+        .annotate(row=query.row_key(""), onboarding=Subquery(onboarding_hours))
+        .values("row")
+        .annotate(hires=Count("pk"), on_time=Count("pk", filter=Q(onboarding__gte=onboarding_hours_required())))
+    )
+
+    people = sum(r["people"] for r in rows.values())
+    trend_ratios = [
+        Ratio(sum(r[f"q{n}"] for r in active.values()), people) if query.started(q) else Ratio()
+        for n, q in enumerate(trend)
+    ]
+
+    def compliance_url(unit) -> str:
+        from django.urls import reverse
+
+        return f"{reverse('courses:compliance')}?unit={unit.pk}&year={period.year}"
+
+    required_hours, onboarding_required = plain(annual_hours_required()), plain(onboarding_hours_required())
+    return [
+        Figure(
+            key="participation",
+            label="参训率",
+            kind=RATE,
+            by_unit={key: Ratio(active.get(key, {}).get("people", 0), r["people"]) for key, r in rows.items()},
+            definition="期间内有学时记录（线上课时、课程结业、面授、外部培训）的人占应参训人数的比例",
+            order=10,
+            trend=trend_ratios,
+            link=compliance_url,
+        ),
+        Figure(
+            key="annual_hours",
+            label="年度学时达标",
+            kind=RATE,
+            by_unit={key: Ratio(r["met"], r["people"]) for key, r in rows.items()},
+            definition=f"当年 1 月 1 日至期末累计学时不少于 {required_hours} 学时的比例",
+            order=20,
+            link=compliance_url,
+        ),
+        Figure(
+            key="onboarding",
+            label="入职培训按期完成",
+            kind=RATE,
+            by_unit={key: Ratio(r["on_time"], r["hires"]) for key, r in cohort.items()},
+            definition=f"期间内入职、期限已过的新人中，入职一个月内完成 {onboarding_required} 学时的比例",
+            order=30,
+        ),
+        DashboardLink(label="学时达标报表", url=compliance_url, order=10),
+    ]

@@ -55,3 +55,46 @@ class PasswordSetForm(forms.Form):
         if worker is not None and worker.id_number and second.upper() == worker.id_number[-6:].upper():
             raise forms.ValidationError("新密码不能与初始密码相同")
         return second
+
+
+class DashboardForm(forms.Form):
+    """辖区概览's query string: every value bounded, a bad one named in Chinese (never a 500)."""
+
+    year = forms.IntegerField(
+        label="年份",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "年份应为数字，如 2026",
+            "min_value": "年份应在 2000–2100 之间",
+            "max_value": "年份应在 2000–2100 之间",
+        },
+    )
+    quarter = forms.TypedChoiceField(
+        label="季度",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全年"), ("1", "第一季度"), ("2", "第二季度"), ("3", "第三季度"), ("4", "第四季度")],
+        error_messages={"invalid_choice": "季度应为 1–4，或留空表示全年"},
+    )
+    unit = forms.IntegerField(
+        label="单位",
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"invalid": "单位编号应为数字", "min_value": "单位编号不对", "max_value": "单位编号不对"},
+    )
+
+    def period(self, today):
+        """The chosen period; the current year for what is missing or wrong."""
+        from lms.dashboard import Period
+
+        self.is_valid()
+        data = self.cleaned_data  # the fields that are valid; a wrong one falls back to its default
+        year = data.get("year") or today.year
+        return Period(year, data.get("quarter"))
+
+    def error_messages_list(self) -> list[str]:
+        return [f"{self.fields[name].label}：{message}" for name, errors in self.errors.items() for message in errors]

@@ -7,6 +7,8 @@ An app registers, in its AppConfig.ready():
 where `my_section(request)` returns None (nothing to show) or
 `{"title": "我的课程", "template": "courses/_home_card.html", "context": {...}, "order": 10}`.
 Pages: "trainee" (我的学习), "manager" (辖区概览), "hr" (人事工作台).
+
+辖区概览's figures come from `register_dashboard_figure(provider)` (see lms.dashboard).
 """
 
 from __future__ import annotations
@@ -44,3 +46,22 @@ def register_worker_imported(callback: Callable) -> None:
 def worker_imported(*, workers: list, actor=None) -> None:
     for callback in _worker_imported:
         callback(workers=workers, actor=actor)
+
+
+_dashboard_figures: list[Callable] = []
+
+
+def register_dashboard_figure(provider: Callable) -> None:
+    """`provider(query)` gets a `lms.dashboard.DashboardQuery` (viewer, unit, rows, period) and returns
+    `lms.dashboard.Figure`s and `DashboardLink`s for 辖区概览, each figure from one aggregate query
+    over the subtree grouped by `query.row_key(...)` — a constant number of queries however many
+    people the subtree holds."""
+    if provider not in _dashboard_figures:
+        _dashboard_figures.append(provider)
+
+
+def collect_dashboard_figures(query) -> list:
+    results = []
+    for provider in _dashboard_figures:
+        results.extend(provider(query) or ())
+    return sorted(results, key=lambda item: item.order)

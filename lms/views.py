@@ -103,13 +103,25 @@ def trainee_home(request):
 
 @login_required
 def manager_home(request):
-    """辖区概览."""
+    """辖区概览: head-counts and, per direct sub-unit of the chosen unit, the period's figures."""
+    from django.utils import timezone
+
+    from lms.forms import DashboardForm
+
     _require_role(request, roles.MANAGER)
+    today = timezone.localdate()
+    form = DashboardForm(request.GET)
+    period = form.period(today)
+    unit = selectors.dashboard_unit(request.user, form.cleaned_data.get("unit"))
     return render(
         request,
         "lms/home_manager.html",
         {
             "overview": selectors.org_overview(request.user),
+            "dashboard": selectors.dashboard(request.user, unit=unit, period=period, today=today),
+            "form": form,
+            "errors": form.error_messages_list(),
+            "years": range(today.year, today.year - 5, -1),
             "sections": home_sections(request, "manager"),
         },
     )
