@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from lms.downloads import name_download
 from lms.imports import import_kind, import_kinds_for, kind_label
 from lms.models import ImportJob
 from lms.services_imports import (
@@ -106,9 +106,7 @@ def import_template(request, kind: str):
     buffer = io.BytesIO()
     import_template_write(entry=entry, target=buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    name = f"{entry.label}导入模板.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return name_download(response, f"{entry.label}导入模板.xlsx", ascii_name=f"{entry.kind}-template.xlsx")
 
 
 @login_required
