@@ -29,10 +29,10 @@ from assessments.models import (
     ScoreKind,
     level_for,
 )
-from assessments.periods import Period
 from lms import roles
 from lms.access import org_scope_q, scope_queryset, scope_roots, sees_everything
 from lms.models import OrgUnit, Worker
+from lms.periods import Period
 
 CENT = Decimal("0.01")
 # A unit needs training on an indicator when MORE than this share of its scored workers are 待提升.

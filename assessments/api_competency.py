@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from assessments.periods import Period, PeriodError, parse_period
 from assessments.profiles import Score, profile_for, visible_worker
 from lms.api_schemas import ApiError, Text, errors
+from lms.periods import Period, PeriodError, parse_period
 
 router = Router(tags=["能力评分"])
 

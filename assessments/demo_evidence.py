@@ -46,7 +46,6 @@ from assessments.models import (
     SurveyResponse,
     SurveyStatus,
 )
-from assessments.periods import Period, year_and_quarters
 from assessments.scoring import quantize, score_response
 from assessments.self_assessment import ITEMS
 from assessments.services import (
@@ -58,6 +57,7 @@ from assessments.services import (
 from assessments.survey import NO, SURVEY_ITEMS, YES, item_score
 from lms import roles
 from lms.models import Worker
+from lms.periods import Period, year_and_quarters
 
 SEED = 20261202
 ORIGIN = "网格平台"

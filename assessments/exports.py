@@ -36,9 +36,9 @@ def may_start(user) -> bool:
 
 def _job_unit_and_period(job, *, yearly: bool = False):
     """The unit (inside the requester's org scope, checked again now) and the period of a job."""
-    from assessments.periods import Period, PeriodError, parse_period
     from lms.access import org_scope_q
     from lms.models import OrgUnit
+    from lms.periods import Period, PeriodError, parse_period
 
     unit = OrgUnit.objects.filter(org_scope_q(job.requested_by), pk=job.params.get("unit")).first()
     if unit is None:

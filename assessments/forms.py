@@ -48,7 +48,7 @@ class RecomputeForm(forms.Form):
     )
 
     def clean_period(self):
-        from assessments.periods import PeriodError, parse_period
+        from lms.periods import PeriodError, parse_period
 
         text = self.cleaned_data["period"].strip()
         if text:

@@ -25,10 +25,10 @@ from assessments.models import (
     ScoreKind,
     level_for,
 )
-from assessments.periods import Period
 from assessments.services.scores import competency_recompute, source_lines
 from lms.access import scope_queryset, worker_of
 from lms.models import Worker
+from lms.periods import Period
 
 CENT = Decimal("0.01")
 OVERALL_NAME = "综合"

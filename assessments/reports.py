@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from assessments.charts import axis_label, radar_svg
-from assessments.periods import Period
 from certificates.rendering import font_stylesheet
+from lms.periods import Period
 
 _lock = threading.RLock()
 

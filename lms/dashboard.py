@@ -19,53 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from lms.access import worker_scope_q
+from lms.periods import Period
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 TREND_QUARTERS = 4
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A calendar year (`quarter` None) or one of its quarters."""
-
-    year: int
-    quarter: int | None = None
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
-
-    @property
-    def end(self) -> dt.date:
-        if self.quarter is None or self.quarter == 4:
-            return dt.date(self.year, 12, 31)
-        return dt.date(self.year, 3 * self.quarter + 1, 1) - dt.timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年" if self.quarter is None else f"{self.year}年第{self.quarter}季度"
-
-    @property
-    def short_label(self) -> str:
-        return f"{self.year}" if self.quarter is None else f"{self.year % 100:02d}Q{self.quarter}"
-
-    @property
-    def code(self) -> str:
-        """The form the competency pages take (`2026`, `2026-Q2`)."""
-        return f"{self.year}" if self.quarter is None else f"{self.year}-Q{self.quarter}"
-
-    def as_of(self, today: dt.date) -> dt.date:
-        """The day a "holds on the day" figure is read on: the period's last day, or today while it runs."""
-        return min(self.end, today)
-
-    def quarters_to(self, count: int = TREND_QUARTERS) -> tuple[Period, ...]:
-        """The `count` quarters ending with this one (a year: with its fourth quarter), oldest first."""
-        year, quarter = self.year, self.quarter or 4
-        result = []
-        for _ in range(count):
-            result.append(Period(year, quarter))
-            year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-        return tuple(reversed(result))
 
 
 def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -161,7 +117,7 @@ class DashboardQuery:
 
     @property
     def trend(self) -> tuple[Period, ...]:
-        return self.period.quarters_to()
+        return tuple(self.period.previous_quarters(TREND_QUARTERS))
 
     def started(self, period: Period) -> bool:
         return period.start <= self.today

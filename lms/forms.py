@@ -89,7 +89,7 @@ class DashboardForm(forms.Form):
 
     def period(self, today):
         """The chosen period; the current year for what is missing or wrong."""
-        from lms.dashboard import Period
+        from lms.periods import Period
 
         self.is_valid()
         data = self.cleaned_data  # the fields that are valid; a wrong one falls back to its default

@@ -92,21 +92,23 @@ def import_job_check(*, job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.READY, preview=preview, total=len(rows), done=len(rows)
         )
-    except ImportRejected as rejected:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.REJECTED, errors=rejected.lines, finished_at=timezone.now()
-        )
-    except ImportRefused as refused:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, result=str(refused), finished_at=timezone.now()
-        )
-    except Exception:
-        logger.exception("import job %s (%s) check failed", job.pk, job.kind)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, result=IMPORT_FAILED_MESSAGE, finished_at=timezone.now()
-        )
+    except Exception as error:
+        _job_failure_record(job, error, stage="check")
     job.refresh_from_db()
     return job
+
+
+def _job_failure_record(job: ImportJob, error: Exception, *, stage: str) -> None:
+    """End a check or an apply that raised: REJECTED with its 第N行 lines, FAILED with a refusal's
+    reason, or FAILED with a general Chinese message (the traceback goes to the log, not the page)."""
+    if isinstance(error, ImportRejected):
+        changes = {"status": ImportJob.Status.REJECTED, "errors": error.lines}
+    elif isinstance(error, ImportRefused):
+        changes = {"status": ImportJob.Status.FAILED, "result": str(error)}
+    else:
+        logger.error("import job %s (%s) %s failed", job.pk, job.kind, stage, exc_info=error)
+        changes = {"status": ImportJob.Status.FAILED, "result": IMPORT_FAILED_MESSAGE}
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **changes)
 
 
 def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
@@ -143,19 +145,8 @@ def import_job_apply(*, job_id: int) -> ImportJob:
             ImportJob.objects.filter(pk=job.pk).update(
                 status=ImportJob.Status.DONE, result=str(summary), done=job.total, finished_at=timezone.now()
             )
-    except ImportRejected as rejected:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.REJECTED, errors=rejected.lines, finished_at=timezone.now()
-        )
-    except ImportRefused as refused:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, result=str(refused), finished_at=timezone.now()
-        )
-    except Exception:
-        logger.exception("import job %s (%s) apply failed", job.pk, job.kind)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, result=IMPORT_FAILED_MESSAGE, finished_at=timezone.now()
-        )
+    except Exception as error:
+        _job_failure_record(job, error, stage="apply")
     job.refresh_from_db()
     return job
 

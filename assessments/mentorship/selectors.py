@@ -493,7 +493,7 @@ def ended_terms_awaiting_feedback(worker: Worker) -> QuerySet[MentorshipTerm]:
 
 def parse_quarter(text: str):
     """`2026-Q1` → Period(2026, 1); ValueError with a Chinese message otherwise."""
-    from assessments.periods import PeriodError, parse_period
+    from lms.periods import PeriodError, parse_period
 
     try:
         period = parse_period(text)

@@ -625,7 +625,7 @@ def feedback_list(request):
 
 
 def _quarter_param(request):
-    from assessments.periods import Period
+    from lms.periods import Period
 
     today = timezone.localdate()
     default = Period(today.year, (today.month - 1) // 3 + 1)

@@ -11,9 +11,9 @@ from django.db.models import Model
 from assessments import selectors
 from assessments.defaults import DEFAULT_INDICATORS, default_plan_entries, indicator_uuid
 from assessments.models import CompetencyModel, CompetencyStale, Evidence, EvidenceSource, Indicator, PlanEntry
-from assessments.periods import periods_of
 from assessments.scoring import quantize
 from lms.models import Worker
+from lms.periods import periods_of
 
 
 def _source_key(reference) -> tuple[str, str]:

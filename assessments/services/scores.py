@@ -42,9 +42,9 @@ from assessments.models import (
     PlanMethod,
     ScoreKind,
 )
-from assessments.periods import Period, parse_period, periods_of, year_and_quarters
 from lms import sql
 from lms.models import Worker
+from lms.periods import Period, parse_period, periods_of, year_and_quarters
 
 # Worker ids per statement: an IN list stays well inside SQLite's parameter limit.
 CHUNK = 500

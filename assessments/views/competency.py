@@ -19,12 +19,12 @@ from assessments import analysis, charts
 from assessments.exports import COMPETENCY_REPORTS, COMPETENCY_SCORES
 from assessments.forms import RecomputeForm
 from assessments.hooks import profile_sections
-from assessments.periods import Period, PeriodError, parse_period
 from assessments.services import competency_recompute_period
 from lms import roles
 from lms.access import org_scope_q, worker_of
 from lms.downloads import name_download
 from lms.models import OrgUnit, Worker
+from lms.periods import Period, PeriodError, parse_period
 from lms.services import export_job_start
 
 

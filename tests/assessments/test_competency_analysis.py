@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from assessments import analysis
 from assessments.models import CompetencyScore, CompetencyUnitStat, ScoreKind
-from assessments.periods import Period
 from lms import roles
+from lms.periods import Period
 from tests.exports import export_through_job
 from tests.factories import org
 

@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import EvidenceSource
-from assessments.periods import Period
 from assessments.services import evidence_record_many
 from lms import roles
+from lms.periods import Period
 from tests.exports import export_through_job
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils 未安装")

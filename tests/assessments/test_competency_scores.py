@@ -25,7 +25,6 @@ from assessments.models import (
     ScoreKind,
     level_for,
 )
-from assessments.periods import Period
 from assessments.profiles import indicator_explanation, profile_for, quarter_trend
 from assessments.services import (
     answer_save,
@@ -36,6 +35,7 @@ from assessments.services import (
     evidence_record,
 )
 from assessments.services.scores import LEVEL_FLOORS
+from lms.periods import Period
 from tests.assessments.helpers import SAMPLE, make_quiz
 
 pytestmark = pytest.mark.django_db

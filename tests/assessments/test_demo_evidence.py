@@ -19,10 +19,10 @@ from assessments.models import (
     SelfAssessment,
     SurveyResponse,
 )
-from assessments.periods import periods_of
 from assessments.services import self_assessment_score
 from casebank import demo as casebank_demo
 from lms import roles
+from lms.periods import periods_of
 from tests.factories import org
 
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from assessments.models import CompetencyModel, CompetencyScore, Evidence, Indicator, PlanEntry
-from assessments.periods import Period, year_and_quarters
 from assessments.services import competency_recompute, competency_recompute_stale, evidence_record_many
 from lms import sql
 from lms.models import Worker
+from lms.periods import Period, year_and_quarters
 from lms.services import org_unit_get_or_create_path
 
 YEAR = 2025

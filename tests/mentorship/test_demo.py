@@ -16,9 +16,9 @@ from assessments.mentorship.selectors import (
     compliance_rows,
     excellent_mentors,
 )
-from assessments.periods import Period
 from lms import demo as lms_demo
 from lms.models import OrgUnit, Worker
+from lms.periods import Period
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from assessments.periods import PeriodError
 from assessments.services import competency_recompute_period
+from lms.periods import PeriodError
 
 
 class Command(BaseCommand):

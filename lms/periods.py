@@ -1,4 +1,4 @@
-"""Assessment periods: a calendar year (`2026`) or quarter (`2026-Q2`) (docs/rules.md, "能力评分").
+"""Periods of a report: a calendar year (`2026`) or quarter (`2026-Q2`) (docs/rules.md, "能力评分", "辖区概览").
 
 Only evidence dated inside a period counts for it; evidence of one day counts for its year and
 for its quarter.
@@ -10,8 +10,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from lms.months import MAX_YEAR, MIN_YEAR
+
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class PeriodError(ValueError):
@@ -32,6 +33,11 @@ class Period:
         return f"{self.year}年" if self.quarter is None else f"{self.year}年第{self.quarter}季度"
 
     @property
+    def short_label(self) -> str:
+        """The trend chart's axis label (`2026`, `26Q2`)."""
+        return f"{self.year}" if self.quarter is None else f"{self.year % 100:02d}Q{self.quarter}"
+
+    @property
     def start(self) -> dt.date:
         return dt.date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
 
@@ -40,6 +46,10 @@ class Period:
         if self.quarter is None or self.quarter == 4:
             return dt.date(self.year, 12, 31)
         return dt.date(self.year, 3 * self.quarter + 1, 1) - dt.timedelta(days=1)
+
+    def as_of(self, today: dt.date) -> dt.date:
+        """The day a "holds on the day" figure is read on: the period's last day, or today while it runs."""
+        return min(self.end, today)
 
     def has_ended(self, today: dt.date) -> bool:
         return self.end < today
