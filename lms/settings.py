@@ -75,7 +75,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "lms.middleware.QueryNullStripMiddleware",
     # Static files from STATIC_ROOT (collectstatic) with DEBUG off, so `make demo` serves what production serves.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
