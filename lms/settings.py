@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.QueryNullReplaceMiddleware",
     # Static files from STATIC_ROOT (collectstatic) with DEBUG off, so `make demo` serves what production serves.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

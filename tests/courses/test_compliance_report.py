@@ -141,7 +141,6 @@ JUNK = [
     "unit=99999999999999999999",
     "unit=%00",
     "status=abc",
-    "q=%00",
     "q=" + "长" * 400,
 ]
 MESSAGES = ("年份应为", "页码", "所选组织", "达标情况只能", "检索词")
@@ -156,6 +155,17 @@ def test_junk_parameters_show_the_page_with_a_chinese_message(query, make_worker
     assert response.status_code == 200
     page = response.content.decode()
     assert "学时达标报表" in page and any(message in page for message in MESSAGES), query
+
+
+def test_a_nul_in_the_search_finds_nobody_instead_of_failing(make_worker, city_tree, client):
+    """lms.middleware.QueryNullReplaceMiddleware turns the NUL into U+FFFD (PostgreSQL refuses NUL)."""
+    trainer = make_worker(unit=city_tree["street_a"], role_codes=(roles.TRAINER,))
+    make_worker(unit=city_tree["grid_a"])
+    client.force_login(trainer.user)
+    response = client.get("/courses/compliance/?q=%00")
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
+    assert response.context["report"]["rows"] == []
 
 
 @pytest.mark.parametrize("query", ["year=", "page=", "page=99999", "unit=", "status=", "q="])
