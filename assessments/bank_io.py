@@ -46,6 +46,10 @@ class QuestionData:
     indicator_code: str = ""
     difficulty: str = ""
     category: str = ""
+    title: str = ""
+    stem_format: str = "plain"
+    answer_feedback: dict[str, str] = field(default_factory=dict)
+    blank_credit: dict[str, str] = field(default_factory=dict)
 
     def content(self) -> dict:
         return {
@@ -58,6 +62,10 @@ class QuestionData:
             "indicator_code": self.indicator_code,
             "difficulty": self.difficulty,
             "category": self.category,
+            "title": self.title,
+            "stem_format": self.stem_format,
+            "answer_feedback": dict(self.answer_feedback),
+            "blank_credit": dict(self.blank_credit),
         }
 
 

@@ -452,6 +452,12 @@ OPTION_LETTERS = "ABCDEF"
 TRUE_FALSE_VALUES = ("对", "错")
 
 
+class StemFormat(models.TextChoices):
+    PLAIN = "plain", _("纯文本")
+    # Sanitised on the way in to a safe subset (assessments.html), shown as formatting.
+    HTML = "html", _("HTML")
+
+
 class Question(models.Model):
     """A question of the bank as it reads now. Attempts never point here for content: they keep
     the `QuestionVersion` they saw, so editing a used question leaves past attempts untouched."""
@@ -470,6 +476,14 @@ class Question(models.Model):
     difficulty = models.CharField(_("难度"), max_length=2, choices=Difficulty.choices, blank=True)
     category = models.CharField(_("分类"), max_length=50, blank=True, db_index=True)
     marking_guide = models.TextField(_("评分要点"), blank=True, help_text=_("简答题阅卷时给评分人看的要点"))
+    # Moodle's question name (GIFT `::名称::`, XML <name>): kept so an export says what the source said.
+    title = models.CharField(_("题目名称"), max_length=255, blank=True)
+    stem_format = models.CharField(_("题干格式"), max_length=5, choices=StemFormat.choices, default=StemFormat.PLAIN)
+    # Per-answer feedback (docs/rules.md §5), keyed like the response it answers: an option letter
+    # (单选/多选), "对"/"错" (判断) or an accepted alternative's text (填空).
+    answer_feedback = models.JSONField(_("答案反馈"), default=dict, blank=True)
+    # 填空 alternatives worth less than full marks: {"备选答案": "50"} (percent of the blank's share).
+    blank_credit = models.JSONField(_("部分得分"), default=dict, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
 
@@ -497,6 +511,10 @@ class QuestionVersion(models.Model):
     difficulty = models.CharField(_("难度"), max_length=2, blank=True)
     category = models.CharField(_("分类"), max_length=50, blank=True)
     marking_guide = models.TextField(_("评分要点"), blank=True)
+    title = models.CharField(_("题目名称"), max_length=255, blank=True)
+    stem_format = models.CharField(_("题干格式"), max_length=5, choices=StemFormat.choices, default=StemFormat.PLAIN)
+    answer_feedback = models.JSONField(_("答案反馈"), default=dict, blank=True)
+    blank_credit = models.JSONField(_("部分得分"), default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     CONTENT_FIELDS = (
@@ -510,6 +528,10 @@ class QuestionVersion(models.Model):
         "difficulty",
         "category",
         "marking_guide",
+        "title",
+        "stem_format",
+        "answer_feedback",
+        "blank_credit",
     )
 
     class Meta:

@@ -430,3 +430,69 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="casebank_search_document_unique"),
         ]
+
+
+# --- search vocabulary and search log (docs/rules.md §10) ----------------------------------------
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to a grid worker (物业/物业公司/物管): a query word expands to its
+    group at query time, the word typed ranking above its synonyms. Trainers edit these in the admin."""
+
+    words = models.TextField(_("同义词"), help_text=_("用空格、逗号或顿号分隔，如：物业 物业公司 物管"))
+    note = models.CharField(_("备注"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    panels = [FieldPanel("words"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = _("同义词组")
+        verbose_name_plural = _("同义词组")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return " / ".join(self.word_list())
+
+    def word_list(self) -> list[str]:
+        import re
+
+        seen: list[str] = []
+        for word in re.split(r"[\s,，、;；/|]+", self.words or ""):
+            word = word.strip().lower()
+            if word and word not in seen:
+                seen.append(word)
+        return seen
+
+
+class SearchScope(models.TextChoices):
+    CASES = "cases", _("案例")
+    FAQS = "faqs", _("常见问题")
+
+
+class SearchLog(models.Model):
+    """One search as typed, what it found and what was opened from it; pruned after 180 days.
+
+    No personal data beyond the user id; a query longer than 200 characters is logged without its
+    text (`query` empty, `query_length` kept)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    scope = models.CharField(_("范围"), max_length=5, choices=SearchScope.choices, default=SearchScope.CASES)
+    query = models.CharField(_("搜索词"), max_length=200, blank=True)
+    query_length = models.PositiveIntegerField(_("搜索词长度"), default=0)
+    result_count = models.PositiveIntegerField(_("结果数"), default=0)
+    opened_case = models.ForeignKey(
+        CasePage, verbose_name=_("打开的案例"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_faq = models.ForeignKey(
+        Faq, verbose_name=_("打开的问题"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("搜索记录")
+        verbose_name_plural = _("搜索记录")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["scope", "created_at"], name="casebank_searchlog_scope_time")]
+
+    def __str__(self) -> str:
+        return f"{self.query or '（过长未记录）'} → {self.result_count}"
