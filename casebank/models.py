@@ -496,3 +496,15 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query or '（过长未记录）'} → {self.result_count}"
+
+
+class SearchIndexState(models.Model):
+    """What the ranking index was last built with: when the shipped jieba dictionary changes, its
+    fingerprint no longer matches and the index is rebuilt (docs/rules.md §10)."""
+
+    key = models.CharField(max_length=50, unique=True)
+    value = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
