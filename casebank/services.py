@@ -26,6 +26,7 @@ from casebank.models import (
     DrillIndexPage,
     DrillPage,
     Faq,
+    SynonymGroup,
 )
 from lms.importing import ImportRejected, RowErrors, parse_date, read_rows
 from lms.services import notification_send
@@ -41,7 +42,7 @@ class JudgingRefused(Exception):
 
 # --- defaults: categories, library pages, trainer permissions and review workflow -----------------
 
-TRAINER_MODELS = ("casecategory", "faq", "casecompilation")
+TRAINER_MODELS = ("casecategory", "faq", "casecompilation", "synonymgroup")
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 
 
@@ -567,3 +568,47 @@ def compilation_render(*, month: dt.date) -> CaseCompilation:
         compilation.file.save(f"anli-huibian-{month:%Y-%m}.pdf", ContentFile(pdf), save=False)
         compilation.save()
         return compilation
+
+
+# --- synonym groups (docs/rules.md §10) -----------------------------------------------------------
+
+SYNONYM_WORD_MAX = 20
+
+
+class SynonymRefused(Exception):
+    """The word or group cannot be saved as asked. Message is Chinese."""
+
+
+def _synonym_word_clean(word: str) -> str:
+    word = (word or "").strip().lower()
+    if not word:
+        raise SynonymRefused("同义词不能为空")
+    if len(word) > SYNONYM_WORD_MAX:
+        raise SynonymRefused(f"同义词“{word[:SYNONYM_WORD_MAX]}…”过长（不超过 {SYNONYM_WORD_MAX} 字）")
+    if any(ch in word for ch in " \t\n,，、;；/|"):
+        raise SynonymRefused(f"同义词“{word}”中不能有空格或分隔符")
+    return word
+
+
+def synonym_word_add(*, group: SynonymGroup, word: str) -> SynonymGroup:
+    """Add `word` to `group` (the trainer's "加为…的同义词"); a word already in it changes nothing."""
+    word = _synonym_word_clean(word)
+    with transaction.atomic():
+        group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
+        words = group.word_list()
+        if word not in words:
+            group.words = " ".join([*words, word])
+            group.save(update_fields=["words", "updated_at"])
+    return group
+
+
+def synonym_group_create(*, words: list[str], note: str = "") -> SynonymGroup:
+    """A new group of at least two distinct words."""
+    cleaned: list[str] = []
+    for word in words:
+        word = _synonym_word_clean(word)
+        if word not in cleaned:
+            cleaned.append(word)
+    if len(cleaned) < 2:
+        raise SynonymRefused("同义词组至少要有两个不同的词")
+    return SynonymGroup.objects.create(words=" ".join(cleaned), note=note[:100])
