@@ -511,5 +511,5 @@ def write_xlsx(questions, target) -> None:
 
 
 # Readers of the Moodle formats live in their own modules, which add themselves to BANK_READERS.
-import assessments.bank_moodle_xml  # noqa: E402, F401
 import assessments.bank_aiken  # noqa: E402, F401
+import assessments.bank_moodle_xml  # noqa: E402, F401
