@@ -142,7 +142,7 @@ def _html_as_plain(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def _plain(element: ET.Element | None, path: str = "", default_format: str = "moodle_auto_format") -> str:
+def _plain(element: ET.Element | None, path: str = "", default_format: str = "html") -> str:
     """Plain text of a Moodle text element (HTML and Markdown are read as their text)."""
     node = element.find(path) if (element is not None and path) else element
     if node is None:
@@ -205,7 +205,7 @@ def _stem(question: ET.Element, problems: list[str]) -> tuple[str, str, dict[str
     if node is None:
         return "", StemFormat.PLAIN, {}
     raw = _text(node)
-    fmt = node.get("format", "moodle_auto_format")
+    fmt = node.get("format", "html")  # Moodle's importer assumes html when no format is given
     if fmt == "html":
         stem, stem_format = sanitise_html(raw), StemFormat.HTML
     elif fmt == "markdown":
@@ -238,6 +238,17 @@ def _stem(question: ET.Element, problems: list[str]) -> tuple[str, str, dict[str
     return stem, stem_format, images
 
 
+def default_name(stem: str) -> str:
+    """The name we give Moodle for a question without one (Moodle requires a name): its start."""
+    text = " ".join(html_to_text(stem).split())
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _title(name: str, stem: str) -> str:
+    name = name.strip()
+    return "" if name == default_name(stem) else name[:255]
+
+
 def _grader_info(text: str) -> tuple[str, str]:
     """(reference answer, marking guide) from `graderinfo` as we write it (see write_moodle_xml)."""
     if text.startswith(_REFERENCE_PREFIX):
@@ -248,21 +259,26 @@ def _grader_info(text: str) -> tuple[str, str]:
     return "", text
 
 
-def _answers(question: ET.Element, problems: list[str]) -> list[tuple[str, Decimal, str]]:
+def _answers(question: ET.Element, problems: list[str], *, plain: bool) -> list[tuple[str, Decimal, str]]:
+    """(text, fraction, feedback) of each answer. Moodle reads 判断/填空 answers as plain text
+    whatever their format says, and others (and all feedback) in the question text's format."""
+    text_node = question.find("questiontext")
+    default_format = text_node.get("format", "html") if text_node is not None else "html"
     answers = []
     for position, answer in enumerate(question.findall("answer"), start=1):
         fraction = _fraction(answer)
         if fraction is None:
             problems.append(f"第{position}个答案的 fraction“{answer.get('fraction')}”不是数字")
             continue
-        answers.append((_plain(answer), fraction, _plain(answer, "feedback")))
+        text = _text(answer).strip() if plain else _plain(answer, default_format=default_format)
+        answers.append((text, fraction, _plain(answer, "feedback", default_format)))
     return answers
 
 
 def _fill_choice(record: MoodleQuestionData, question: ET.Element, problems: list[str]) -> str | None:
     single = (question.findtext("single") or "true").strip().lower() in ("true", "1")
     record.qtype = QuestionType.SINGLE if single else QuestionType.MULTI
-    answers = _answers(question, problems)
+    answers = _answers(question, problems, plain=False)
     if len(answers) > len(OPTION_LETTERS):
         problems.append(f"选项最多 {len(OPTION_LETTERS)} 个，本题有 {len(answers)} 个")
     right = []
@@ -286,7 +302,7 @@ def _fill_choice(record: MoodleQuestionData, question: ET.Element, problems: lis
 def _fill_truefalse(record: MoodleQuestionData, question: ET.Element, problems: list[str]) -> str:
     record.qtype = QuestionType.TRUE_FALSE
     answer = ""
-    for text, fraction, feedback in _answers(question, problems):
+    for text, fraction, feedback in _answers(question, problems, plain=True):
         value = {"true": "对", "false": "错"}.get(text.strip().lower())
         if value is None:
             problems.append(f"判断题的答案应为 true 或 false，却是“{text}”")
@@ -303,8 +319,7 @@ def _fill_truefalse(record: MoodleQuestionData, question: ET.Element, problems: 
 def _fill_shortanswer(record: MoodleQuestionData, question: ET.Element, problems: list[str]) -> str:
     record.qtype = QuestionType.BLANK
     alternatives = []
-    for text, fraction, feedback in _answers(question, problems):
-        text = text.strip()
+    for text, fraction, feedback in _answers(question, problems, plain=True):
         if re.search(r"[;；|｜]", text):
             problems.append(f"答案“{text}”含有分隔符 ; 或 |，无法作为填空答案")
             continue
@@ -352,7 +367,7 @@ def _question(number: int, question: ET.Element, category: str, errors: Question
         explanation=_plain(question, "generalfeedback"),
         points=points or Decimal("1"),
         category=category,
-        title=_text(question, "name").strip()[:255],
+        title=_title(_text(question, "name"), stem),
         stem_format=stem_format,
         images=images,
     )
@@ -466,7 +481,7 @@ def write_moodle_xml(questions, *, image_files=None) -> tuple[bytes, list[str]]:
             QuestionType.ESSAY: "essay",
         }[q.qtype]
         element = ET.SubElement(root, "question", {"type": qtype})
-        ET.SubElement(ET.SubElement(element, "name"), "text").text = q.title or ""
+        ET.SubElement(ET.SubElement(element, "name"), "text").text = q.title or default_name(q.stem)
         stem, files = q.stem, {}
         if q.stem_format == StemFormat.HTML and image_files is not None:
             stem, files = image_files(q.stem)
