@@ -215,18 +215,23 @@ def _stem(question: ET.Element, problems: list[str]) -> tuple[str, str, dict[str
     if stem_format == StemFormat.HTML and not html_to_text(stem) and "<img" not in stem:
         stem = ""
     files: dict[str, bytes] = {}
+    refused: set[str] = set()
     for file in node.findall("file"):
         name = file.get("name", "")
         if (file.get("encoding") or "base64") != "base64":
             problems.append(f"图片“{name}”的编码应为 base64")
+            refused.add(name)
             continue
         try:
             files[name] = base64.b64decode("".join((file.text or "").split()), validate=True)
         except (binascii.Error, ValueError):
             problems.append(f"图片“{name}”的 base64 内容无效")
+            refused.add(name)
     images: dict[str, bytes] = {}
     if stem_format == StemFormat.HTML:
         for name in dict.fromkeys(stem_image_names(stem)):
+            if name in refused:
+                continue
             if name not in files:
                 problems.append(f"题干引用的图片“{name}”没有随文件提供")
                 continue
