@@ -15,13 +15,14 @@ from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 from django.conf import settings
-from django.core.files.images import ImageFile
+from django.core.files.base import ContentFile
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from assessments.bank_moodle_xml import PLUGINFILE, stem_image_names
 
 IMAGE_COLLECTION = "题库图片"
+_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
 
 
 def question_image_collection() -> Collection:
@@ -31,15 +32,29 @@ def question_image_collection() -> Collection:
 
 
 def question_image_store(*, name: str, data: bytes):
-    """The Wagtail image holding `data`: the one already stored, else a new one in 题库图片."""
+    """The Wagtail image holding `data`: the one already stored, else a new one in 题库图片.
+
+    The file is named by its content (SHA-1) and written only if absent: the import page's check
+    runs the import in a transaction it rolls back, and files are not rolled back — this way a
+    check leaves at most the one file the real import will then use, never a pile of copies."""
+    from PIL import Image as PILImage
+
     Image = get_image_model()
     collection = question_image_collection()
     digest = hashlib.sha1(data).hexdigest()
     existing = Image.objects.filter(collection=collection, file_hash=digest).first()
     if existing is not None:
         return existing
-    image = Image(title=name[:255], collection=collection, file_size=len(data), file_hash=digest)
-    image.file = ImageFile(io.BytesIO(data), name=PurePosixPath(name).name or "image")
+    with PILImage.open(io.BytesIO(data)) as picture:
+        width, height = picture.size
+        suffix = _SUFFIXES.get(picture.format, ".img")
+    image = Image(title=name[:255], collection=collection, width=width, height=height)
+    storage = image.file.field.storage
+    file_name = image.get_upload_to(f"question-{digest[:20]}{suffix}")
+    if not storage.exists(file_name):
+        file_name = storage.save(file_name, ContentFile(data))
+    image.file.name = file_name
+    image.file_size, image.file_hash = len(data), digest
     image.save()
     return image
 
@@ -60,6 +75,14 @@ def question_images_store(*, records) -> None:
         record.images = {}
 
 
+def _export_name(image) -> str:
+    """The picture's original file name (its title) when it is one, else its stored file name."""
+    title = PurePosixPath(image.title.replace("\\", "/")).name
+    if PurePosixPath(title).suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".webp"}:
+        return title
+    return PurePosixPath(image.file.name).name
+
+
 _SRC_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
@@ -78,7 +101,7 @@ def stem_images_embed(stem: str) -> tuple[str, dict[str, bytes]]:
         image = Image.objects.filter(file=unquote(url[len(settings.MEDIA_URL) :])).first()
         if image is None:
             return match.group(0)
-        name = PurePosixPath(image.file.name).name
+        name = _export_name(image)
         stem_part, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
         counter = 1
         while name in files:

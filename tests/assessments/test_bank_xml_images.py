@@ -7,6 +7,7 @@ import os
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.db import transaction
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
@@ -85,12 +86,27 @@ def test_export_embeds_the_image_as_base64_and_the_round_trip_is_exact(tmp_path)
     question = ET.parse(out).getroot().find("question[@type='truefalse']")
     text = question.findtext("questiontext/text")
     file = question.find("questiontext/file")
-    assert f'src="@@PLUGINFILE@@/{file.get("name")}"' in text
+    assert file.get("name") == "路口.png" and 'src="@@PLUGINFILE@@/%E8%B7%AF%E5%8F%A3.png"' in text
     assert (file.get("path"), file.get("encoding")) == ("/", "base64")
     assert base64.b64decode(file.text) == picture
     summary = questions_import(path=out, quiz_title="看图题")
     assert (summary.created, summary.updated) == (0, 0)
     assert get_image_model().objects.count() == 1
+
+
+def test_a_rolled_back_check_leaves_only_the_file_the_import_then_uses(tmp_path, settings):
+    """The import page checks a file by importing it in a transaction it rolls back."""
+    data = quiz_xml(picture_question(data=png()))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        import_file(tmp_path, data)
+        raise RuntimeError("rolled back like the page's check")
+    assert not get_image_model().objects.exists()
+    stored = sorted((settings.MEDIA_ROOT / "original_images").iterdir())
+    assert len(stored) == 1
+    import_file(tmp_path, data)
+    import_file(tmp_path, data, title="再导一次")
+    assert sorted((settings.MEDIA_ROOT / "original_images").iterdir()) == stored
+    assert get_image_model().objects.get().file.name == f"original_images/{stored[0].name}"
 
 
 @pytest.mark.parametrize(
