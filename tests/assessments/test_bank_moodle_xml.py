@@ -207,13 +207,21 @@ def test_fractions_are_entries_of_moodles_grade_list():
     assert moodle_fraction(Decimal(-100)) == "-100"
 
 
+# as assessments.html.sanitise_html writes it (importing it again must not change it)
+LINK_AND_TABLE = (
+    '<p>见<a href="https://example.org/a?x=1&amp;y=2" rel="noopener noreferrer nofollow">规定</a>'
+    ' <img src="https://example.org/p.png" alt="图"> a &lt; b</p>'
+    '<table><tbody><tr><td colspan="2">表</td></tr></tbody></table>'
+)
+
+
 def rich_bank():
     """Every field the Moodle format carries, on every type it holds."""
     return [
         {
             **SAMPLE[0],
             "title": "响应时限",
-            "stem": "<p>一般问题的<strong>响应</strong>时限是多少？</p>",
+            "stem": "<p>一般问题的<strong>响应</strong>时限是多少？</p>" + LINK_AND_TABLE,
             "stem_format": "html",
             "explanation": "一般问题24小时响应，72小时办结",
             "answer_feedback": {"A": "太短", "B": "正确"},
@@ -272,7 +280,8 @@ def test_export_has_the_structure_moodles_importer_reads():
     single, multi, true_false, short, essay, *_ = questions
     assert single.findtext("name/text") == "响应时限"
     assert single.find("questiontext").get("format") == "html"
-    assert single.findtext("questiontext/text") == "<p>一般问题的<strong>响应</strong>时限是多少？</p>"
+    assert single.findtext("questiontext/text") == "<p>一般问题的<strong>响应</strong>时限是多少？</p>" + LINK_AND_TABLE
+    assert single.find("questiontext/file") is None  # an outside picture stays a link
     assert single.findtext("generalfeedback/text") == "一般问题24小时响应，72小时办结"
     assert single.findtext("single") == "true" and single.findtext("defaultgrade") == "2"
     assert [
