@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import selectors
+from assessments.bank_errors import QuestionErrors
 from assessments.bank_io import QuestionData, read_bank
 from assessments.models import Question, QuestionVersion, Quiz, QuizQuestion
 from assessments.services.bank_images import question_images_store, stem_images_embed
@@ -103,7 +104,8 @@ def questions_validate(*, records: list[QuestionData], errors: RowErrors) -> Non
             errors.add(record.number, f"未知能力指标“{record.indicator_code}”（应为 1.1–5.2 中的编码）")
         key = (record.qtype, record.stem)
         if key in first_row:
-            errors.add(record.number, f"与第{first_row[key]}行是同一道题（题型和题干相同）")
+            unit = "题" if isinstance(errors, QuestionErrors) else "行"
+            errors.add(record.number, f"与第{first_row[key]}{unit}是同一道题（题型和题干相同）")
         else:
             first_row[key] = record.number
 

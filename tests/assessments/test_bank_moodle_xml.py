@@ -196,6 +196,15 @@ def test_one_bad_question_refuses_the_whole_file(tmp_path):
     assert not Quiz.objects.exists() and not Question.objects.exists()
 
 
+@pytest.mark.django_db
+def test_the_same_question_twice_names_the_first_by_its_number(tmp_path):
+    path = tmp_path / "bank.xml"
+    path.write_bytes(quiz_xml(MULTI, TRUE_FALSE, MULTI.replace("<text>负面清单</text>", "<text>又一遍</text>")))
+    with pytest.raises(ImportRejected) as refused:
+        questions_import(path=path, quiz_title="重复")
+    assert refused.value.lines == ["第3题（又一遍，第18行）：与第1题是同一道题（题型和题干相同）"]
+
+
 # --- export ---------------------------------------------------------------------------------------
 
 
