@@ -281,7 +281,8 @@ def _answers(question: ET.Element, problems: list[str], *, plain: bool) -> list[
 
 
 def _fill_choice(record: MoodleQuestionData, question: ET.Element, problems: list[str]) -> str | None:
-    single = (question.findtext("single") or "true").strip().lower() in ("true", "1")
+    # as Moodle's trans_single: only "false", "0" or an empty value mean several answers
+    single = (question.findtext("single") or "true").strip().lower() not in ("false", "0", "")
     record.qtype = QuestionType.SINGLE if single else QuestionType.MULTI
     answers = _answers(question, problems, plain=False)
     if len(answers) > len(OPTION_LETTERS):
@@ -416,6 +417,9 @@ def parse_moodle_xml(data: bytes) -> tuple[list[MoodleQuestionData], QuestionErr
         errors.locate(number, name=_text(question, "name").strip(), line=lines.get(id(question)))
         if qtype in UNSUPPORTED_TYPES:
             errors.add(number, f"{UNSUPPORTED_TYPES[qtype]}（{qtype}）暂不支持")
+            continue
+        if not qtype:
+            errors.add(number, "缺少题型（<question> 的 type 属性）")
             continue
         if qtype not in SUPPORTED_TYPES:
             errors.add(number, f"题型“{qtype}”暂不支持（支持单选、多选、判断、填空、简答）")

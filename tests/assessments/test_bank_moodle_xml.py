@@ -133,9 +133,29 @@ def test_types_we_lack_are_refused_by_name_number_and_line(qtype, body, reason):
     assert errors.lines() == [f"第2题（不支持的题，第{line}行）：{reason}暂不支持"]
 
 
-def test_an_unknown_type_is_named():
-    _, errors = parse_moodle_xml(quiz_xml('<question type="wordle"><name><text>猜词</text></name></question>'))
-    assert errors.lines() == ["第1题（猜词，第3行）：题型“wordle”暂不支持（支持单选、多选、判断、填空、简答）"]
+def test_an_unknown_or_missing_type_is_named():
+    _, errors = parse_moodle_xml(
+        quiz_xml(
+            '<question type="wordle"><name><text>猜词</text></name></question>',
+            "<question><name><text>无类型</text></name></question>",
+        )
+    )
+    assert errors.lines() == [
+        "第1题（猜词，第3行）：题型“wordle”暂不支持（支持单选、多选、判断、填空、简答）",
+        "第2题（无类型，第4行）：缺少题型（<question> 的 type 属性）",
+    ]
+
+
+def test_single_is_read_as_moodle_reads_it():
+    one_right = MULTI.replace('"50"', '"100"', 1).replace('"50"', '"0"', 1)
+    for value in ("true", "1", "yes"):
+        (record,) = parse(one_right.replace("<single>false</single>", f"<single>{value}</single>"))
+        assert (record.qtype, record.answer) == ("单选", "A")
+    (record,) = parse(one_right.replace("<single>false</single>", ""))  # Moodle's default is single
+    assert (record.qtype, record.answer) == ("单选", "A")
+    for value in ("false", "0"):
+        (record,) = parse(MULTI.replace("<single>false</single>", f"<single>{value}</single>"))
+        assert (record.qtype, record.answer) == ("多选", "AB")
 
 
 @pytest.mark.parametrize(
