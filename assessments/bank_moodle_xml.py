@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -45,6 +45,7 @@ from lms.importing import ImportRejected
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 PLUGINFILE = "@@PLUGINFILE@@/"
+CATEGORY_MAX_LENGTH = 50  # Question.category
 
 # The grades Moodle's question editor offers (question_bank::fraction_options_full); an import of
 # any other fraction is rounded to one of these by Moodle, so we only ever write these.
@@ -379,6 +380,8 @@ def _question(number: int, question: ET.Element, category: str, errors: Question
     )
     if not stem:
         problems.append("缺少题干")
+    if len(category) > CATEGORY_MAX_LENGTH:
+        problems.append(f"分类“{category}”超过 {CATEGORY_MAX_LENGTH} 个字")
     qtype = question.get("type")
     if qtype == "multichoice":
         raw = _fill_choice(record, question, problems)
@@ -548,10 +551,6 @@ def write_moodle_xml(questions, *, image_files=None) -> tuple[bytes, list[str]]:
     buffer = io.BytesIO()
     ET.ElementTree(root).write(buffer, encoding="UTF-8", xml_declaration=True)
     return buffer.getvalue() + b"\n", notes
-
-
-def image_src_for_export(name: str) -> str:
-    return PLUGINFILE + quote(name)
 
 
 BANK_READERS[".xml"] = read_moodle_xml_file

@@ -196,13 +196,15 @@ def test_answers_are_checked_by_the_same_rules_as_the_other_formats():
         'fraction="0" format="html"><text>72小时', 'fraction="50" format="html"><text>72小时'
     )
     no_full = SHORT.replace('fraction="100"', 'fraction="90"')
-    _, errors = parse_moodle_xml(quiz_xml(one_right, seven, thirds, partial_single, no_full))
+    long_category = CATEGORY.replace("政策法规", "很" * 51)
+    _, errors = parse_moodle_xml(quiz_xml(one_right, seven, thirds, partial_single, no_full, long_category, ESSAY_XML))
     assert errors.lines() == [
         "第1题（负面清单，第3行）：多选题的答案至少要有两个选项，却只有“A”",
         "第2题（响应时限，第12行）：选项最多 6 个，本题有 7 个",
         "第3题（负面清单，第23行）：分值“0.3333333”最多两位小数且小于 10000",
         "第4题（响应时限，第32行）：单选题的选项C只得部分分（50%），本系统的单选题不支持",
         "第5题（报警电话，第43行）：填空题至少要有一个满分（fraction=100）的答案",
+        f"第6题（燃气泄漏，第54行）：分类“{'很' * 51}”超过 50 个字",
     ]
 
 
