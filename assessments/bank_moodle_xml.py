@@ -247,6 +247,8 @@ def _stem(question: ET.Element, problems: list[str]) -> tuple[str, str, dict[str
 def default_name(stem: str) -> str:
     """The name we give Moodle for a question without one (Moodle requires a name): its start."""
     text = " ".join(html_to_text(stem).split())
+    if not text:
+        return "图片题"  # a stem of pictures only
     return text if len(text) <= 30 else text[:29] + "…"
 
 

@@ -115,3 +115,13 @@ def test_the_upload_page_takes_aiken(client, city_tree, make_worker):
     assert "火警电话是？" in client.get(response["Location"]).content.decode()
     client.post(reverse("import_job_confirm", args=[job.pk]))
     assert quiz.slots.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_import_command_reads_aiken(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "aiken.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    call_command("import_questions", str(path), "--quiz", "命令导入")
+    assert Quiz.objects.get(title="命令导入").slots.count() == 2

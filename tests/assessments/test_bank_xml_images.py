@@ -135,3 +135,19 @@ def test_pictures_over_2_mb_are_refused():
     assert len(big) > 2 * 1024 * 1024
     _, errors = parse_moodle_xml(quiz_xml(picture_question(name="大图.bmp", data=big)))
     assert errors.lines() == ["第1题（看图判断，第3行）：图片“大图.bmp”大于 2 MB，请压缩后再导入"]
+
+
+def test_a_picture_only_stem_round_trips_without_a_name(tmp_path):
+    question = (
+        picture_question(data=png())
+        .replace("<p>图中路口可以停车吗？</p>", "")
+        .replace("<name><text>看图判断</text></name>", "")
+    )
+    import_file(tmp_path, quiz_xml(question))
+    stored = Question.objects.get()
+    assert stored.title == "" and "<img" in stored.stem
+    out = tmp_path / "out.xml"
+    quiz_export_bank(quiz=Quiz.objects.get(title="看图题"), target=str(out), fmt="xml")
+    assert ET.parse(out).getroot().findtext("question/name/text") == "图片题"  # Moodle needs a name
+    summary = questions_import(path=out, quiz_title="看图题")
+    assert (summary.created, summary.updated) == (0, 0)
