@@ -508,3 +508,8 @@ def write_xlsx(questions, target) -> None:
         for q in questions
     )
     table_write(target, [Sheet("题库", COLUMNS, rows)])
+
+
+# Readers of the Moodle formats live in their own modules, which add themselves to BANK_READERS.
+import assessments.bank_aiken  # noqa: E402, F401
+import assessments.bank_moodle_xml  # noqa: E402, F401

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import selectors
+from assessments.bank_errors import QuestionErrors
 from assessments.bank_io import QuestionData, read_bank
 from assessments.models import Question, QuestionVersion, Quiz, QuizQuestion
+from assessments.services.bank_images import question_images_store, stem_images_embed
 from lms.importing import ImportRejected, RowErrors
 from lms.models import AuditLog
 from lms.services import audit_log_record
@@ -102,7 +104,8 @@ def questions_validate(*, records: list[QuestionData], errors: RowErrors) -> Non
             errors.add(record.number, f"未知能力指标“{record.indicator_code}”（应为 1.1–5.2 中的编码）")
         key = (record.qtype, record.stem)
         if key in first_row:
-            errors.add(record.number, f"与第{first_row[key]}行是同一道题（题型和题干相同）")
+            unit = "题" if isinstance(errors, QuestionErrors) else "行"
+            errors.add(record.number, f"与第{first_row[key]}{unit}是同一道题（题型和题干相同）")
         else:
             first_row[key] = record.number
 
@@ -126,6 +129,7 @@ def questions_import(*, path, quiz_title: str, actor=None) -> QuestionImportSumm
     with transaction.atomic():
         quiz, quiz_created = Quiz.objects.get_or_create(title=quiz_title)
         summary = QuestionImportSummary(quiz=quiz, quiz_created=quiz_created)
+        question_images_store(records=records)  # before matching: stems then read as stored
         slots = list(QuizQuestion.objects.filter(quiz=quiz).select_related("question").order_by("order", "id"))
         by_key = {(s.question.qtype, s.question.stem): s.question for s in slots}
         wanted: list[Question] = []
@@ -167,11 +171,13 @@ def questions_import(*, path, quiz_title: str, actor=None) -> QuestionImportSumm
 
 
 def quiz_export_bank(*, quiz: Quiz, target, fmt: str) -> list[str]:
-    """Write the quiz's fixed questions to `target` as 'xlsx' (path/stream) or 'gift' (path).
+    """Write the quiz's fixed questions to `target` (path or binary stream) as 'xlsx', 'gift' or
+    'xml' (Moodle XML, with the stems' images embedded).
 
-    Returns notes on questions the format could not hold (multi-blank 填空 in GIFT).
+    Returns notes on questions the format could not hold (multi-blank 填空 in GIFT and Moodle XML).
     """
     from assessments.bank_io import write_gift, write_xlsx
+    from assessments.bank_moodle_xml import write_moodle_xml
 
     questions = [slot.question for slot in quiz.slots.select_related("question").order_by("order", "id")]
     if fmt == "xlsx":
@@ -185,4 +191,12 @@ def quiz_export_bank(*, quiz: Quiz, target, fmt: str) -> list[str]:
             with open(target, "w", encoding="utf-8") as handle:
                 handle.write(text)
         return notes
-    raise ValueError("导出格式应为 xlsx 或 gift")
+    if fmt == "xml":
+        data, notes = write_moodle_xml(questions, image_files=stem_images_embed)
+        if hasattr(target, "write"):
+            target.write(data)
+        else:
+            with open(target, "wb") as handle:
+                handle.write(data)
+        return notes
+    raise ValueError("导出格式应为 xlsx、gift 或 xml")

@@ -247,11 +247,16 @@ def quiz_results_xlsx(request, pk: int):
 @login_required
 def quiz_bank_export(request, pk: int, fmt: str):
     quiz = _results_quiz(request, pk)
-    if fmt not in ("xlsx", "gift"):
+    content_types = {
+        "xlsx": XLSX_CONTENT_TYPE,
+        "gift": "text/plain; charset=utf-8",
+        "xml": "application/xml; charset=utf-8",
+    }
+    if fmt not in content_types:
         raise Http404("不支持的格式")
     buffer = io.BytesIO()
     services.quiz_export_bank(quiz=quiz, target=buffer, fmt=fmt)
-    content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/plain; charset=utf-8"
+    content_type = content_types[fmt]
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     name_download(response, f"{quiz.title}-题库.{fmt}", ascii_name=f"quiz-{quiz.pk}-bank.{fmt}")
     return response
