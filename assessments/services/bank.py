@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import selectors
+from assessments.bank_errors import QuestionErrors
 from assessments.bank_io import QuestionData, read_bank
-from assessments.models import Question, QuestionVersion, Quiz, QuizQuestion
+from assessments.html import sanitise_html
+from assessments.models import Question, QuestionVersion, Quiz, QuizQuestion, StemFormat
 from lms.importing import ImportRejected, RowErrors
 from lms.models import AuditLog
 from lms.services import audit_log_record
@@ -58,8 +60,19 @@ def question_version_current(*, question: Question) -> QuestionVersion:
         return QuestionVersion.objects.create(question=question, number=(latest.number + 1) if latest else 1, **content)
 
 
+def _sanitised(content: dict, question: Question | None) -> dict:
+    """An HTML stem is stored sanitised whoever writes it (an import or an admin edit), so the
+    pages may show it with |safe (docs/rules.md §5)."""
+    stem_format = content.get("stem_format", question.stem_format if question is not None else StemFormat.PLAIN)
+    if stem_format != StemFormat.HTML:
+        return content
+    stem = content.get("stem", question.stem if question is not None else "")
+    return {**content, "stem": sanitise_html(stem)}
+
+
 def question_save(*, question: Question | None = None, **content) -> tuple[Question, bool]:
     """Create a question, or change one; returns (question, changed). Unchanged content writes nothing."""
+    content = _sanitised(content, question)
     with transaction.atomic():
         if question is None:
             question = Question.objects.create(**content)
@@ -102,7 +115,8 @@ def questions_validate(*, records: list[QuestionData], errors: RowErrors) -> Non
             errors.add(record.number, f"未知能力指标“{record.indicator_code}”（应为 1.1–5.2 中的编码）")
         key = (record.qtype, record.stem)
         if key in first_row:
-            errors.add(record.number, f"与第{first_row[key]}行是同一道题（题型和题干相同）")
+            unit = "题" if isinstance(errors, QuestionErrors) else "行"
+            errors.add(record.number, f"与第{first_row[key]}{unit}是同一道题（题型和题干相同）")
         else:
             first_row[key] = record.number
 
