@@ -225,7 +225,7 @@ def _parse_pairs(text: str, column: str, *, last_colon: bool = False) -> tuple[d
         if at == -1:
             problems.append(f"{column}“{line.strip()}”应写成“键：内容”，每行一条")
             continue
-        key, value = line[:at].strip(), line[at + 1 :].strip()
+        key, value = line[:at].strip(), line[at + 1 :].strip().replace("\\n", "\n")
         if not key or not value:
             problems.append(f"{column}“{line.strip()}”的键或内容是空的")
             continue
@@ -323,7 +323,8 @@ def _stem_format_word(stem_format: str) -> str:
 
 
 def _pairs_text(pairs: dict | None) -> str:
-    return "\n".join(f"{key}：{value}" for key, value in (pairs or {}).items())
+    # One pair a line, so a line break inside a feedback is written as the two characters \n.
+    return "\n".join(f"{key}：{str(value).replace(chr(10), chr(92) + 'n')}" for key, value in (pairs or {}).items())
 
 
 # --- GIFT -----------------------------------------------------------------------------------------
