@@ -50,6 +50,7 @@ COLUMNS = [
     "答案反馈",
     "部分得分",
 ]
+TITLE_MAX, CATEGORY_MAX = 255, 50  # Question.title / Question.category
 STEM_FORMAT_WORDS = {"": "plain", "纯文本": "plain", "PLAIN": "plain", "HTML": "html"}
 REQUIRED = ["题型", "题干", "答案", "分值"]
 TRUE_WORDS = {"对", "正确", "√", "T", "TRUE", "是"}
@@ -184,6 +185,7 @@ def question_from_values(number: int, values: dict[str, str], errors: RowErrors)
         problems.append(f"题干格式“{get('题干格式')}”应为 纯文本 或 HTML")
     elif stem_format == "html":
         stem = sanitise_html(stem)
+    problems.extend(_length_problems(get("名称"), get("分类")))
     answer_feedback, feedback_problems = _parse_pairs(get("答案反馈"), "答案反馈")
     problems.extend(feedback_problems)
     blank_credit, credit_problems = _parse_pairs(get("部分得分"), "部分得分", last_colon=True)
@@ -210,6 +212,15 @@ def question_from_values(number: int, values: dict[str, str], errors: RowErrors)
         answer_feedback=answer_feedback,
         blank_credit=blank_credit,
     )
+
+
+def _length_problems(title: str, category: str) -> list[str]:
+    problems = []
+    if len(title) > TITLE_MAX:
+        problems.append(f"题目名称超过 {TITLE_MAX} 字")
+    if len(category) > CATEGORY_MAX:
+        problems.append(f"分类“{category[:20]}…”超过 {CATEGORY_MAX} 字")
+    return problems
 
 
 def _parse_pairs(text: str, column: str, *, last_colon: bool = False) -> tuple[dict[str, str], list[str]]:
@@ -611,6 +622,7 @@ def _gift_question(number: int, block: _GiftBlock, errors: QuestionErrors) -> Qu
     difficulty = block.meta.get("难度", "")
     if difficulty and difficulty not in Difficulty.values:
         problems.append(f"难度“{difficulty}”应为 易、中 或 难")
+    problems.extend(_length_problems(title, block.category))
     if not (html_to_text(stem) if stem_format == "html" else stem):
         problems.append("缺少题干")
     record = QuestionData(

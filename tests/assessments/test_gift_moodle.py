@@ -9,6 +9,8 @@ from assessments.models import Question, Quiz
 from assessments.services import questions_import
 from lms.importing import ImportRejected
 
+pytestmark = pytest.mark.django_db
+
 BANK = r"""// 社区网格题库（为本测试编写）
 $CATEGORY: $course$/top/网格巡查
 
@@ -183,4 +185,6 @@ def test_names_are_written_back_and_no_name_is_invented():
     assert errors == [] and [r.title for r in again] == ["有名字", ""]
 
 
-pytestmark = pytest.mark.django_db
+def test_a_name_too_long_for_the_bank_is_named_not_a_crash():
+    _, errors = parsed(f"::{'长' * 256}:: 题 {{T}}\n")
+    assert len(errors) == 1 and errors[0].endswith("：题目名称超过 255 字")
