@@ -771,11 +771,12 @@ def _gift_block(q) -> str:
             ("=" + (f"%{credit[alt]}%" if alt in credit else "") + gift_escape(alt) + _gift_feedback(q, alt))
             for alt in alternatives
         ]
-        parts += [
-            "=%0%" + gift_escape(key) + _gift_feedback(q, key)
-            for key in (q.answer_feedback or {})
-            if key not in alternatives
-        ]
+        # 0% answers (feedback only) in a stable order, the catch-all `*` last as Moodle reads it
+        # (PostgreSQL's jsonb does not keep key order).
+        others = sorted(
+            (key for key in (q.answer_feedback or {}) if key not in alternatives), key=lambda k: (k == "*", k)
+        )
+        parts += ["=%0%" + gift_escape(key) + _gift_feedback(q, key) for key in others]
         return " ".join(parts)
     if q.qtype == QuestionType.SINGLE:
         return " ".join(
