@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.models import Question, QuestionVersion
+from assessments.models import Question, QuestionVersion, Quiz
+from assessments.selectors import question_statistics
 from assessments.services import answer_save, attempt_start, attempt_submit, question_save
 from lms import roles
 from tests.assessments.helpers import make_quiz
@@ -142,3 +143,9 @@ def test_an_admin_edit_cannot_inject_script(client, trainer):
     question = Question.objects.get(pk=question.pk)
     assert (question.stem, question.title, question.answer_feedback) == ("<p>新题</p>", "改过", {"错": "再想想"})
     assert question.versions.latest("number").stem == "<p>新题</p>"
+
+
+def test_the_results_statistics_show_an_html_stem_as_its_text(trainee, trainer):
+    submitted(trainee, "after_submit")
+    rows = question_statistics(trainer.user, Quiz.objects.get())["rows"]
+    assert {row["qtype"]: row["stem"] for row in rows}["单选"] == "发现燃气泄漏，首先应该？"
