@@ -54,7 +54,11 @@ class QuestionOut(Schema):
     id: int
     position: int
     type: str = Field(description="题型：单选、多选、判断、填空、简答")
-    stem: str = Field(description="题干（导入时的原文）")
+    title: str = Field("", description="题目名称（Moodle 的题目名，可为空）")
+    stem: str = Field(description="题干；stem_format 为 html 时是已清理的 HTML，为 plain 时是纯文本")
+    stem_format: str = Field(
+        "plain", description="题干格式：plain（纯文本，按原样显示、保留换行）或 html（已清理的 HTML，可直接显示为排版）"
+    )
     options: dict[str, str] = Field(description="选项：字母 → 文字（乱序时为本次显示的字母）")
     points: Number
     blanks: int | None = Field(None, exclude_if=_absent, description="空数（仅填空题有此项）")
@@ -66,6 +70,11 @@ class QuestionOut(Schema):
         description="正确答案（乱序时为本次显示的字母；简答为参考答案）；仅在测验设定公布答案之后才有此项",
     )
     explanation: str | None = Field(None, exclude_if=_absent, description="解析；与正确答案同时公布")
+    feedback: str | None = Field(
+        None,
+        exclude_if=_absent,
+        description="针对所作答案的反馈（所选选项、判断或填空答案各自的反馈，纯文本）；与正确答案同时公布，没有反馈时无此项",
+    )
 
     @classmethod
     def of(cls, answer: Answer, *, reveal: bool = False) -> QuestionOut:
@@ -74,7 +83,9 @@ class QuestionOut(Schema):
             id=answer.question_id,
             position=answer.position,
             type=version.qtype,
+            title=version.title,
             stem=version.stem,
+            stem_format=version.stem_format,
             options=services.shown_options(answer),
             points=version.points,
             blanks=blank_count(version.answer) if version.qtype == QuestionType.BLANK else None,
@@ -82,6 +93,7 @@ class QuestionOut(Schema):
             flagged=answer.flagged,
             right_answer=services.shown_right_answer(answer) if reveal else None,
             explanation=version.explanation if reveal else None,
+            feedback=(services.shown_feedback(answer) or None) if reveal else None,
         )
 
 

@@ -247,6 +247,7 @@ def tests(ctx: Context) -> None:
                     points=version.points,
                     response=response,
                     partial_credit=quiz.multi_partial_credit,
+                    blank_credit=version.blank_credit,
                 )
                 rows.append((position, version, response, score))
                 total += score

@@ -4,7 +4,9 @@
 - 多选: full marks for exactly the right set; with partial credit on, a non-empty strict subset of
   the right options with no wrong option earns half marks; anything else 0.
 - 填空: each blank an equal share; a response matches after trimming, folding full-width to
-  half-width (NFKC) and ignoring case; alternatives of one blank are separated by `|`.
+  half-width (NFKC) and ignoring case; alternatives of one blank are separated by `|`. An
+  alternative listed in `blank_credit` ({"Cat": "50"}, Moodle's `=%50%Cat`) earns that percent
+  of the blank's share instead of all of it.
 - 简答: None here — a person marks it.
 """
 
@@ -47,9 +49,17 @@ def quantize(value: Decimal) -> Decimal:
 
 
 def score_response(
-    *, qtype: str, answer: str, points: Decimal, response, partial_credit: bool = True
+    *,
+    qtype: str,
+    answer: str,
+    points: Decimal,
+    response,
+    partial_credit: bool = True,
+    blank_credit: dict[str, str] | None = None,
 ) -> Decimal | None:
-    """Marks for `response` (already in the question's own option letters). None for 简答."""
+    """Marks for `response` (already in the question's own option letters). None for 简答.
+
+    `blank_credit` is the version's partial-credit alternatives of a 填空 (docs/rules.md §5)."""
     points = Decimal(points)
     if qtype == QuestionType.ESSAY:
         return None
@@ -68,13 +78,14 @@ def score_response(
     if qtype == QuestionType.BLANK:
         blanks = split_blanks(answer)
         given = list(response) if isinstance(response, (list, tuple)) else [response]
-        matched = 0
+        credit = {fold(alt): Decimal(percent) / 100 for alt, percent in (blank_credit or {}).items()}
+        earned = Decimal(0)
         for index, alternatives in enumerate(blanks):
             if index < len(given) and given[index] is not None:
                 value = fold(given[index])
                 if value and value in {fold(alt) for alt in alternatives}:
-                    matched += 1
-        return quantize(points * matched / len(blanks))
+                    earned += credit.get(value, Decimal(1))
+        return quantize(points * earned / len(blanks))
     raise ValueError(f"未知题型：{qtype}")
 
 

@@ -278,6 +278,13 @@ def _window_closed(quiz: Quiz, now: dt.datetime) -> bool:
     return quiz.closes_at is not None and now >= quiz.closes_at
 
 
+def stem_text(version) -> str:
+    """A stem as plain text (tables, exports): an HTML stem without its tags."""
+    from assessments.html import html_to_text
+
+    return html_to_text(version.stem) if version.stem_format == "html" else version.stem
+
+
 def review_allows(when: str, attempt: Attempt, *, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     if when == ReviewWhen.DURING:
@@ -399,7 +406,7 @@ def question_statistics(user, quiz: Quiz) -> dict:
             answer.question_id,
             {
                 "question_id": answer.question_id,
-                "stem": answer.version.stem,
+                "stem": stem_text(answer.version),
                 "qtype": answer.version.qtype,
                 "indicator_code": answer.version.indicator_code,
                 "fractions": [],

@@ -16,10 +16,21 @@ class QuestionViewSet(SnippetViewSet):
     search_fields = ["stem", "category"]
     panels = [
         FieldRowPanel([FieldPanel("qtype"), FieldPanel("difficulty"), FieldPanel("points")]),
+        FieldPanel("title", help_text="Moodle 的题目名称（GIFT ::名称::），导出时原样写回；可留空"),
+        FieldPanel("stem_format", help_text="HTML 题干保存时会清理（只保留安全的排版标签），页面按格式显示"),
         FieldPanel("stem"),
         FieldPanel("options", help_text='JSON，例如 {"A": "选项一", "B": "选项二"}；判断、填空、简答留空 {}'),
         FieldPanel("answer", help_text="单选 B；多选 ACD；判断 对/错；填空每空用 ; 分隔，同一空的多个答案用 | 分隔"),
         FieldPanel("explanation"),
+        FieldPanel(
+            "answer_feedback",
+            help_text='JSON，每个答案的反馈：单选/多选按选项字母 {"A": "…"}，判断 {"对": "…", "错": "…"}，'
+            '填空按备选答案原文，"*" 为其余答案；公布答案后在作答回顾中显示',
+        ),
+        FieldPanel(
+            "blank_credit",
+            help_text='JSON，仅填空题：得部分分的备选答案及百分比，例如 {"Cat": "50"}（该答案也要写在答案里）',
+        ),
         FieldRowPanel([FieldPanel("indicator_code"), FieldPanel("category")]),
         FieldPanel("marking_guide"),
     ]
@@ -115,10 +126,21 @@ register_snippet(AssessmentsGroup)
 from wagtail import hooks  # noqa: E402
 
 
+@hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def _snapshot_edited_question(request, instance):
-    """An edit in the admin takes effect as a new version if attempts already used the old one."""
+    """An edit in the admin takes effect as a new version if attempts already used the old one.
+
+    An HTML stem typed in the admin is sanitised before it is versioned, as on import
+    (docs/rules.md §5), so no page ever shows unsanitised HTML with |safe."""
     if isinstance(instance, Question):
+        from assessments.html import sanitise_html
+        from assessments.models import StemFormat
         from assessments.services import question_version_current
 
+        if instance.stem_format == StemFormat.HTML:
+            clean = sanitise_html(instance.stem)
+            if clean != instance.stem:
+                Question.objects.filter(pk=instance.pk).update(stem=clean)
+                instance.stem = clean
         question_version_current(question=instance)

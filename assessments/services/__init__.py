@@ -24,6 +24,7 @@ from assessments.services.attempts import (
     attempt_submit,
     attempts_close_overdue,
     paper_freeze,
+    shown_feedback,
     shown_options,
     shown_right_answer,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "quiz_results_export",
     "self_assessment_score",
     "self_assessment_submit",
+    "shown_feedback",
     "shown_options",
     "shown_right_answer",
     "survey_response_reject",

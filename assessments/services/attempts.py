@@ -26,6 +26,7 @@ from assessments.models import (
 from assessments.papers import draws_assign, paper_plan
 from assessments.scoring import (
     blank_count,
+    fold,
     quantize,
     score_response,
     split_blanks,
@@ -158,8 +159,34 @@ def shown_right_answer(answer: Answer) -> str:
         own_to_shown = {own: shown for shown, own in answer.option_map.items()}
         right = "".join(sorted(own_to_shown[c] for c in right))
     if version.qtype == QuestionType.BLANK:
-        right = "；".join(" 或 ".join(alts) for alts in split_blanks(version.answer))
+        credit = version.blank_credit or {}
+        right = "；".join(
+            " 或 ".join(f"{alt}（得 {credit[alt]}%）" if alt in credit else alt for alt in alts)
+            for alts in split_blanks(version.answer)
+        )
     return right
+
+
+def shown_feedback(answer: Answer) -> str:
+    """The feedback written for this response (Moodle's per-answer feedback, docs/rules.md §5):
+    the chosen option's for 单选, each chosen option's for 多选, the chosen value's for 判断,
+    and for 填空 each blank's matched alternative's (or the `*` feedback for any other text)."""
+    version = answer.version
+    feedback = version.answer_feedback or {}
+    response = answer.response
+    if not feedback or response in (None, "", []):
+        return ""
+    if version.qtype in (QuestionType.SINGLE, QuestionType.MULTI) and isinstance(response, str):
+        own = to_original_letters(response, answer.option_map)
+        return "\n".join(feedback[letter] for letter in own if letter in feedback)
+    if version.qtype == QuestionType.TRUE_FALSE:
+        return feedback.get(str(response), "")
+    if version.qtype == QuestionType.BLANK:
+        by_text = {fold(key): text for key, text in feedback.items() if key != "*"}
+        values = response if isinstance(response, list) else [response]
+        found = [by_text.get(fold(value), feedback.get("*", "")) for value in values if str(value).strip()]
+        return "\n".join(text for text in found if text)
+    return ""
 
 
 def answer_save(*, answer: Answer, response, flagged: bool | None = None, now: dt.datetime | None = None) -> Answer:
@@ -274,6 +301,7 @@ def grade_auto(attempt: Attempt) -> bool:
             points=version.points,
             response=response,
             partial_credit=attempt.quiz.multi_partial_credit,
+            blank_credit=version.blank_credit,
         )
         if answer.score != score:
             answer.score = score

@@ -11,7 +11,8 @@ from django.utils import timezone
 from assessments import selectors
 from assessments.bank_errors import QuestionErrors
 from assessments.bank_io import QuestionData, read_bank
-from assessments.models import Question, QuestionVersion, Quiz, QuizQuestion
+from assessments.html import sanitise_html
+from assessments.models import Question, QuestionVersion, Quiz, QuizQuestion, StemFormat
 from assessments.services.bank_images import question_images_store, stem_images_embed
 from lms.importing import ImportRejected, RowErrors
 from lms.models import AuditLog
@@ -60,8 +61,19 @@ def question_version_current(*, question: Question) -> QuestionVersion:
         return QuestionVersion.objects.create(question=question, number=(latest.number + 1) if latest else 1, **content)
 
 
+def _sanitised(content: dict, question: Question | None) -> dict:
+    """An HTML stem is stored sanitised whoever writes it (an import or an admin edit), so the
+    pages may show it with |safe (docs/rules.md §5)."""
+    stem_format = content.get("stem_format", question.stem_format if question is not None else StemFormat.PLAIN)
+    if stem_format != StemFormat.HTML:
+        return content
+    stem = content.get("stem", question.stem if question is not None else "")
+    return {**content, "stem": sanitise_html(stem)}
+
+
 def question_save(*, question: Question | None = None, **content) -> tuple[Question, bool]:
     """Create a question, or change one; returns (question, changed). Unchanged content writes nothing."""
+    content = _sanitised(content, question)
     with transaction.atomic():
         if question is None:
             question = Question.objects.create(**content)

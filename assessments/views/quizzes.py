@@ -113,12 +113,15 @@ def _review_items(attempt, answers, show_answers: bool):
                 "position": answer.position,
                 "type": version.qtype,
                 "stem": version.stem,
+                "stem_format": version.stem_format,
                 "options": options,
                 "response": shown_response,
                 "score": answer.score,
                 "points": version.points,
                 "right": services.shown_right_answer(answer) if show_answers else None,
                 "explanation": version.explanation if show_answers else "",
+                # The response's own feedback, under the same gate as the answer (docs/rules.md §5).
+                "feedback": services.shown_feedback(answer) if show_answers else "",
                 "comment": answer.comment,
                 "correct": answer.score is not None and answer.score == version.points,
             }

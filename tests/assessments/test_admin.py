@@ -54,6 +54,10 @@ def test_editing_a_used_question_in_the_admin_makes_a_new_version(trainer_client
         "indicator_code": "3.3",
         "category": "政策法规",
         "marking_guide": "",
+        "title": "",
+        "stem_format": "plain",
+        "answer_feedback": "{}",
+        "blank_credit": "{}",
     }
     response = trainer_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

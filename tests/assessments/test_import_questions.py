@@ -181,4 +181,7 @@ def test_gift_errors_are_numbered_by_question(tmp_path):
     path.write_text("第一题 {=对 ~错}\n\n// 分值: 0\n第二题 {=甲 ~乙}\n\n第三题没有答案块\n", encoding="utf-8")
     status, _, err = run(path)
     assert status == 2
-    assert err.strip().splitlines() == ["第2行: 分值“0”应大于 0", "第3行: 缺少答案块 { … }"]
+    assert err.strip().splitlines() == [
+        "第2题（第4行）：分值“0”应大于 0",
+        "第3题（第6行）：没有答案块 { … }：这是 Moodle 的“说明”（description），不是试题，暂不支持",
+    ]

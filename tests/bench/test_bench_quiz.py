@@ -160,9 +160,9 @@ def verify(sent: dict, attempts: dict, results: dict) -> tuple[int, int]:
             )
         }
         keys = {
-            question_id: (qtype, answer, Decimal(points))
-            for question_id, qtype, answer, points in conn.execute(
-                "SELECT q.id, q.qtype, q.answer, q.points FROM assessments_question q"
+            question_id: (qtype, answer, Decimal(points), blank_credit)
+            for question_id, qtype, answer, points, blank_credit in conn.execute(
+                "SELECT q.id, q.qtype, q.answer, q.points, q.blank_credit FROM assessments_question q"
             )
         }
     lost = sum(1 for key, answer in sent.items() if stored.get(key) != answer)
@@ -171,13 +171,14 @@ def verify(sent: dict, attempts: dict, results: dict) -> tuple[int, int]:
         attempt = attempts[index]
         expected = Decimal(0)
         for question in attempt["questions"]:
-            qtype, answer, points = keys[question["id"]]
+            qtype, answer, points, blank_credit = keys[question["id"]]
             expected += score_response(
                 qtype=qtype,
                 answer=answer,
                 points=points,
                 response=sent.get((attempt["id"], question["id"])),
                 partial_credit=True,
+                blank_credit=blank_credit,
             )
         if Decimal(str(result["score"])) != expected:
             wrong += 1
