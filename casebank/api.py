@@ -1,9 +1,10 @@
-"""Case search API: GET /api/v1/cases/search (any logged-in user)."""
+"""Case search API: GET /api/v1/cases/search (any logged-in user) and the open report of a search."""
 
 from ninja import Field, Query, Router, Schema
 
-from casebank import selectors
-from lms.api_schemas import Text, errors
+from casebank import selectors, services
+from casebank.models import SearchScope
+from lms.api_schemas import ApiError, RowId, Text, errors
 
 router = Router(tags=["案例库"])
 
@@ -25,19 +26,53 @@ class CaseHit(Schema):
 class CaseSearchOut(Schema):
     count: int
     results: list[CaseHit]
+    search_id: int | None = Field(
+        None,
+        description="本次检索的记录编号（检索词为空时为 null）；用户打开某个结果时，"
+        "用 POST /api/v1/cases/search/{search_id}/opened 报告",
+    )
+
+
+class CaseOpenedIn(Schema):
+    case_id: int = Field(..., ge=1, le=2**63 - 1, description="打开的案例编号（检索结果的 id）")
+
+
+class CaseOpenedOut(Schema):
+    search_id: int
+    case_id: int
 
 
 @router.get(
     "/cases/search",
     response={200: CaseSearchOut, **errors(422)},
     summary="案例检索（中文分词）",
-    description="按词检索已发布的案例，最相关的在前；count 为全部命中数，results 最多 limit 条。",
+    description="按词检索已发布的案例，最相关的在前；count 为全部命中数，results 最多 limit 条。"
+    "每次非空检索记入检索记录（docs/rules.md §10），search_id 为其编号。",
 )
 def case_search(request, params: Query[CaseSearchIn]):
     count, hits = selectors.search_cases(
         params.q, category=params.category, indicator=params.indicator, limit=params.limit
     )
+    log = services.search_log_record(user=request.user, scope=SearchScope.CASES, query=params.q, result_count=count)
     return CaseSearchOut(
         count=count,
         results=[CaseHit(id=h.id, title=h.title, url=h.url, snippet=h.snippet) for h in hits],
+        search_id=log.pk if log is not None else None,
     )
+
+
+@router.post(
+    "/cases/search/{search_id}/opened",
+    response={200: CaseOpenedOut, **errors(400, 404, 422)},
+    summary="报告打开了检索结果中的案例",
+    description="只能报告本人的检索，他人的 search_id 返回 404；案例不存在或未发布返回 404。",
+)
+def case_search_opened(request, search_id: RowId, payload: CaseOpenedIn):
+    log = selectors.own_search_log(request.user, search_id)
+    if log is None:
+        raise ApiError(404, "未找到这次检索")
+    case = selectors.live_cases().filter(pk=payload.case_id).first()
+    if case is None:
+        raise ApiError(404, "未找到该案例")
+    services.search_log_open(log=log, user=request.user, case=case)
+    return CaseOpenedOut(search_id=log.pk, case_id=case.pk)

@@ -17,6 +17,7 @@ class CasebankConfig(AppConfig):
         from casebank import imports
 
         imports.register()
+        _register_insights_menu_item()
         _register_ranked_models()
         # Categories, the /cases/ and /drills/ pages, trainers' page permissions and the review
         # workflow; after every app's migrate (Wagtail's permissions exist by then).
@@ -40,3 +41,22 @@ def _register_ranked_models():
         listed=live_public_pages,
     )
     register_ranked_model(Faq, document=Faq.search_document)
+
+
+def _register_insights_menu_item():
+    """检索分析 in the Wagtail admin menu, where trainers without a worker record land."""
+    from django.urls import reverse_lazy
+    from wagtail import hooks
+    from wagtail.admin.menu import MenuItem
+
+    class SearchInsightsMenuItem(MenuItem):
+        def is_shown(self, request):
+            from casebank.selectors import may_see_search_insights
+
+            return may_see_search_insights(request.user)
+
+    @hooks.register("register_admin_menu_item")
+    def search_insights_menu_item():
+        return SearchInsightsMenuItem(
+            "检索分析", reverse_lazy("casebank:search_insights"), name="search-insights", icon_name="search", order=910
+        )

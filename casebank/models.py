@@ -83,6 +83,14 @@ class CaseIndexPage(LoginRequiredMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.case_search_page_context(request))
+        # the selector only reads; the search is logged here, its id carried by the result links
+        if context.get("searched"):
+            from casebank.services import search_log_record
+
+            context["search_log"] = search_log_record(
+                user=request.user, scope=SearchScope.CASES, query=context["query"], result_count=context["count"]
+            )
+        context["may_see_insights"] = selectors.may_see_search_insights(request.user)
         return context
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.search.backends import get_search_backend
@@ -19,6 +19,8 @@ from casebank.models import (
     DrillAttemptStep,
     DrillPage,
     Faq,
+    SearchLog,
+    SynonymGroup,
 )
 from casebank.search.postings import restricted_paths
 from casebank.search.segment import MAX_QUERY_LENGTH, query_terms, term_impact
@@ -221,6 +223,70 @@ def cases_of_month(month: dt.date) -> QuerySet[CasePage]:
         .select_related("category")
         .order_by("category__order", "case_date", "pk")
     )
+
+
+# --- search log and the trainers' 检索分析 page (docs/rules.md §10) ------------------------------
+
+INSIGHT_DAY_CHOICES = (7, 30, 90)
+
+
+def may_see_search_insights(user) -> bool:
+    """Trainers (who keep the case library) and superusers."""
+    return bool(user.is_authenticated and (user.is_superuser or roles.has_role(user, roles.TRAINER)))
+
+
+def own_search_log(user, log_id: int) -> SearchLog | None:
+    """The user's own search-log row; someone else's id is as unknown as a missing one."""
+    if not user.is_authenticated:
+        return None
+    return SearchLog.objects.filter(pk=log_id, user=user).first()
+
+
+def synonym_group_of(word: str) -> SynonymGroup | None:
+    """The first synonym group holding `word` (groups are a few hundred rows of free text)."""
+    word = (word or "").strip().lower()
+    if not word:
+        return None
+    for group in SynonymGroup.objects.filter(words__icontains=word).order_by("pk"):
+        if word in group.word_list():
+            return group
+    return None
+
+
+def synonym_words() -> list[str]:
+    """Every word of every group, for the insights page's word suggestions."""
+    words: set[str] = set()
+    for text in SynonymGroup.objects.values_list("words", flat=True):
+        words.update(SynonymGroup(words=text).word_list())
+    return sorted(words)
+
+
+def _grouped_queries(logs: QuerySet[SearchLog]):
+    """Rows of {query, searches, users, last} per query text, most searched first."""
+    return (
+        logs.exclude(query="")
+        .order_by()
+        .values("query")
+        .annotate(searches=Count("pk"), users=Count("user", distinct=True), last=Max("created_at"))
+        .order_by("-searches", "-last", "query")
+    )
+
+
+def search_insights(*, days: int, now: dt.datetime | None = None) -> dict:
+    """The 检索分析 tables over the last `days` days: queries that found nothing, and queries
+    that found something of which nothing was opened. Query texts and counts only, no names."""
+    from django.utils import timezone
+
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    window = SearchLog.objects.filter(created_at__gte=since)
+    return {
+        "since": since,
+        "total": window.count(),
+        "zero_result": _grouped_queries(window.filter(result_count=0)),
+        "no_click": _grouped_queries(
+            window.filter(result_count__gt=0, opened_case__isnull=True, opened_faq__isnull=True)
+        ),
+    }
 
 
 # --- drills ---------------------------------------------------------------------------------------

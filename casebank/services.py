@@ -26,6 +26,7 @@ from casebank.models import (
     DrillIndexPage,
     DrillPage,
     Faq,
+    SearchLog,
     SynonymGroup,
 )
 from lms.importing import ImportRejected, RowErrors, parse_date, read_rows
@@ -612,3 +613,91 @@ def synonym_group_create(*, words: list[str], note: str = "") -> SynonymGroup:
     if len(cleaned) < 2:
         raise SynonymRefused("同义词组至少要有两个不同的词")
     return SynonymGroup.objects.create(words=" ".join(cleaned), note=note[:100])
+
+
+# --- search log (docs/rules.md §10) --------------------------------------------------------------
+
+SEARCH_LOG_QUERY_MAX = 200
+# The same person's same query within this window (a filter or page change) is one search.
+SEARCH_LOG_REPEAT_SECONDS = 60
+
+
+def search_query_normalise(query: str) -> str:
+    """The query as typed, runs of whitespace collapsed to one space and the ends stripped."""
+    return " ".join((query or "").split())
+
+
+def search_log_record(*, user, scope: str, query: str, result_count: int, now: dt.datetime | None = None):
+    """Log one search of a signed-in user; returns the SearchLog row, or None for an empty query.
+
+    A query over 200 characters keeps only its length. Repeating the same query within
+    SEARCH_LOG_REPEAT_SECONDS reuses the row, keeping the larger result count (a narrowing filter
+    does not turn a search that found something into a zero-result one)."""
+    query = search_query_normalise(query)
+    if not query or user is None or not user.is_authenticated:
+        return None
+    now = now or timezone.now()
+    length = len(query)
+    text = query if length <= SEARCH_LOG_QUERY_MAX else ""
+    result_count = max(0, int(result_count))
+    recent = (
+        SearchLog.objects.filter(
+            user=user,
+            scope=scope,
+            query=text,
+            query_length=length,
+            created_at__gte=now - dt.timedelta(seconds=SEARCH_LOG_REPEAT_SECONDS),
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if recent is not None:
+        if result_count > recent.result_count:
+            recent.result_count = result_count
+            recent.save(update_fields=["result_count"])
+        return recent
+    return SearchLog.objects.create(
+        user=user, scope=scope, query=text, query_length=length, result_count=result_count, created_at=now
+    )
+
+
+def search_log_open(*, log: SearchLog, user, case: CasePage | None = None, faq: Faq | None = None) -> SearchLog:
+    """Record what the searcher opened from this search: the latest case or FAQ counts. Only the
+    log's own user may mark it (the views and the API look the row up by user first)."""
+    if log.user_id is None or log.user_id != getattr(user, "pk", None):
+        raise PermissionError("只能记录本人的检索")
+    if case is not None:
+        log.opened_case = case
+    if faq is not None:
+        log.opened_faq = faq
+    log.save(update_fields=["opened_case", "opened_faq"])
+    return log
+
+
+def search_log_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete search-log rows older than SEARCH_LOG_KEEP_DAYS (180); returns how many went."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.SEARCH_LOG_KEEP_DAYS)
+    deleted, _ = SearchLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def synonym_from_search(*, query: str, word: str) -> tuple[SynonymGroup, str]:
+    """The insights page's 加为同义词: put the searched `query` and `word` in one group.
+
+    If `word` is in a group, the query joins it; else if the query is in a group, `word` joins
+    that; else a new group of the two. Returns (group, the word the group was named by)."""
+    from casebank.selectors import synonym_group_of
+
+    query_word = _synonym_word_clean(search_query_normalise(query))
+    word = _synonym_word_clean(word)
+    if query_word == word:
+        raise SynonymRefused("同义词不能与搜索词相同")
+    group = synonym_group_of(word)
+    if group is not None:
+        return synonym_word_add(group=group, word=query_word), word
+    group = synonym_group_of(query_word)
+    if group is not None:
+        return synonym_word_add(group=group, word=word), query_word
+    return synonym_group_create(words=[word, query_word], note="由检索分析添加"), word

@@ -148,6 +148,8 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60))
 # Finished export jobs and their files (personal data) are deleted after this many days.
 EXPORT_JOB_KEEP_DAYS = int(os.environ.get("EXPORT_JOB_KEEP_DAYS", 7))
+# Rows of the case/FAQ search log are deleted after this many days (docs/rules.md §10).
+SEARCH_LOG_KEEP_DAYS = int(os.environ.get("SEARCH_LOG_KEEP_DAYS", 180))
 # Import files up to this many rows (and bytes) are checked and applied in the request; larger ones
 # by a Celery task with a progress page (lms.services_imports). Import jobs are pruned like exports.
 IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", 500))
