@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -627,6 +628,15 @@ def search_query_normalise(query: str) -> str:
     return " ".join((query or "").split())
 
 
+# A phone number or 身份证号 typed into the search box is personal data the log must not keep.
+_NUMBER_RUN = re.compile(r"\d{6,}[\dXx]*")
+
+
+def search_query_for_log(query: str) -> str:
+    """The normalised query with runs of six or more digits replaced by 〔号码〕 (docs/rules.md §10)."""
+    return _NUMBER_RUN.sub("〔号码〕", search_query_normalise(query))
+
+
 def search_log_record(*, user, scope: str, query: str, result_count: int, now: dt.datetime | None = None):
     """Log one search of a signed-in user; returns the SearchLog row, or None for an empty query.
 
@@ -638,7 +648,7 @@ def search_log_record(*, user, scope: str, query: str, result_count: int, now: d
         return None
     now = now or timezone.now()
     length = len(query)
-    text = query if length <= SEARCH_LOG_QUERY_MAX else ""
+    text = search_query_for_log(query) if length <= SEARCH_LOG_QUERY_MAX else ""
     result_count = max(0, int(result_count))
     recent = (
         SearchLog.objects.filter(

@@ -248,3 +248,13 @@ def test_a_deleted_user_leaves_an_anonymous_row(trainee):
     trainee.user.delete()
     log.refresh_from_db()
     assert log.user is None and log.query == "噪音"
+
+
+def test_phone_and_id_numbers_are_not_kept_in_the_log(client, trainee, small_library):
+    client.force_login(trainee.user)
+    client.get("/cases/", {"q": "13812345678 家里燃气 110101199001011234"})
+    log = only_log(user=trainee.user)
+    assert "13812345678" not in log.query and "110101199001011234" not in log.query
+    assert log.query == "〔号码〕 家里燃气 〔号码〕"
+    client.get("/cases/", {"q": "3号楼 502室"})
+    assert SearchLog.objects.filter(user=trainee.user, query="3号楼 502室").exists()
