@@ -20,8 +20,8 @@ from casebank.models import (
     DrillPage,
     Faq,
 )
-from casebank.search.postings import restricted_paths
 from casebank.search import synonyms
+from casebank.search.postings import restricted_paths
 from casebank.search.segment import MAX_QUERY_LENGTH, is_question_only, query_terms, term_impact
 from lms import roles
 from lms.access import scope_queryset, worker_of
