@@ -89,9 +89,9 @@ def _ensure_initialised() -> None:
                 _tokenizer.load_userdict(str(DICTIONARY_PATH))
                 for line in shipped_synonym_lines():
                     for word in split_words(line):
-                        if len(word) > 1 and not _tokenizer.FREQ.get(word):  # 0: only a prefix
-                            # the smallest frequency that still cuts the word out whole
-                            _tokenizer.add_word(word)
+                        if len(word) > 1 and _tokenizer.lcut(word) != [word]:
+                            # the smallest frequency that cuts the word out whole
+                            _tokenizer.suggest_freq(word, tune=True)
                 _initialised = True
 
 
