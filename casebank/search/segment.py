@@ -44,7 +44,8 @@ STOPWORDS = frozenset(
     "这 那 这个 那个 这种 那种 这样 那样 这些 那些 怎么 怎么办 怎么样 怎样 如何 什么 啥 哪 哪些 哪里 哪儿 哪个 "
     "为什么 为啥 干什么 干嘛 吗 呢 吧 啊 呀 嘛 哦 哈 一个 一些 有 有没有 没有 没 要 会 能 能不能 可以 可不可以 "
     "应该 应当 该 该怎么 是不是 是否 请问 请 问 问下 问一下 想问 时 中 找谁 找 谁 去 办 咋 咋办 咋整 "
-    "怎么处理 怎样处理 如何处理 怎么解决 如何解决 怎么弄 怎么做 如何做 需要 需不需要".split()
+    "怎么处理 怎样处理 如何处理 怎么解决 如何解决 怎么弄 怎么做 如何做 需要 需不需要 "
+    "该怎么办 该怎么处理 该如何处理 应该怎么办 应该怎么处理 应该如何处理 要怎么处理 该找谁 应该找谁".split()
 )
 # Question phrases cut out of a query before segmenting, longest first: jieba would split some of
 # them (怎么处理 → 怎么 处理) and leave a real-looking word (处理) that matches half the library.
