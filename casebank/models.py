@@ -475,13 +475,19 @@ class SynonymGroup(models.Model):
         for word in words:
             if len(word) > self.WORD_MAX:
                 raise ValidationError({"words": f"同义词“{word[: self.WORD_MAX]}…”过长（不超过 {self.WORD_MAX} 字）"})
+        clashes = self.clashes(words, exclude_pk=self.pk)
+        if clashes:
+            raise ValidationError({"words": clashes})
+
+    @classmethod
+    def clashes(cls, words: list[str], *, exclude_pk=None) -> str:
+        """Chinese message naming the words already in another group, "" if none."""
         taken = {}
-        for other in SynonymGroup.objects.exclude(pk=self.pk).only("pk", "words"):
+        for other in cls.objects.exclude(pk=exclude_pk).only("pk", "words"):
             for word in other.word_list():
                 taken.setdefault(word, other)
-        clashes = [f"“{word}”已在同义词组“{taken[word]}”中" for word in words if word in taken]
-        if clashes:
-            raise ValidationError({"words": "；".join(clashes) + "，一个词只能属于一个同义词组"})
+        found = [f"“{word}”已在同义词组“{taken[word]}”中" for word in words if word in taken]
+        return "；".join(found) + "，一个词只能属于一个同义词组" if found else ""
 
 
 class SearchScope(models.TextChoices):

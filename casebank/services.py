@@ -639,6 +639,9 @@ def synonym_word_add(*, group: SynonymGroup, word: str) -> SynonymGroup:
         group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
         words = group.word_list()
         if word not in words:
+            clashes = SynonymGroup.clashes([word], exclude_pk=group.pk)
+            if clashes:
+                raise SynonymRefused(clashes)
             group.words = " ".join([*words, word])
             group.save(update_fields=["words", "updated_at"])
     return group
@@ -653,4 +656,7 @@ def synonym_group_create(*, words: list[str], note: str = "") -> SynonymGroup:
             cleaned.append(word)
     if len(cleaned) < 2:
         raise SynonymRefused("同义词组至少要有两个不同的词")
+    clashes = SynonymGroup.clashes(cleaned)
+    if clashes:
+        raise SynonymRefused(clashes)
     return SynonymGroup.objects.create(words=" ".join(cleaned), note=note[:100])

@@ -166,3 +166,16 @@ def test_only_trainers_and_admins_reach_the_synonym_groups(client, trainee, city
     admin = django_user_model.objects.create_superuser(username="root", password="x")
     client.force_login(admin)
     assert client.get(f"{ADMIN}edit/{group.pk}/").status_code == 200
+
+
+def test_the_services_keep_a_word_in_one_group_too():
+    gas = next(g for g in SynonymGroup.objects.all() if "燃气" in g.word_list())
+    with pytest.raises(services.SynonymRefused, match="“夫妻”已在同义词组"):
+        services.synonym_word_add(group=gas, word="夫妻")
+    with pytest.raises(services.SynonymRefused, match="“煤气”已在同义词组"):
+        services.synonym_group_create(words=["沼气", "煤气"])
+    assert "沼气" in services.synonym_word_add(group=gas, word="沼气").word_list()
+    assert (
+        services.synonym_word_add(group=gas, word="煤气").word_list() == SynonymGroup.objects.get(pk=gas.pk).word_list()
+    )
+    assert services.synonym_group_create(words=["灶台", "炉台"]).word_list() == ["灶台", "炉台"]
