@@ -31,6 +31,10 @@ class CaseSearchOut(Schema):
         description="本次检索的记录编号（检索词为空时为 null）；用户打开某个结果时，"
         "用 POST /api/v1/cases/search/{search_id}/opened 报告",
     )
+    suggestions: list[CaseHit] = Field(
+        [],
+        description="检索词只有提问用语（如“怎么办”“请问”）时，为当前用户常看类别中阅读最多的案例；否则为空",
+    )
 
 
 class CaseOpenedIn(Schema):
@@ -46,7 +50,8 @@ class CaseOpenedOut(Schema):
     "/cases/search",
     response={200: CaseSearchOut, **errors(422)},
     summary="案例检索（中文分词）",
-    description="按词检索已发布的案例，最相关的在前；count 为全部命中数，results 最多 limit 条。"
+    description="按词检索已发布的案例（含同义词，原词排在同义词之前），最相关的在前；count 为全部命中数，"
+    "results 最多 limit 条；只有提问用语时 suggestions 为常看的案例。"
     "每次非空检索记入检索记录（docs/rules.md §10），search_id 为其编号。",
 )
 def case_search(request, params: Query[CaseSearchIn]):
@@ -54,10 +59,17 @@ def case_search(request, params: Query[CaseSearchIn]):
         params.q, category=params.category, indicator=params.indicator, limit=params.limit
     )
     log = services.search_log_record(user=request.user, scope=SearchScope.CASES, query=params.q, result_count=count)
+    suggestions = []
+    if selectors.question_only(params.q):
+        suggestions = [
+            CaseHit(id=c.pk, title=c.title, url=c.url or "", snippet=selectors.snippet_for([], c.problem)[0])
+            for c in selectors.popular_cases(request.user)
+        ]
     return CaseSearchOut(
         count=count,
         results=[CaseHit(id=h.id, title=h.title, url=h.url, snippet=h.snippet) for h in hits],
         search_id=log.pk if log is not None else None,
+        suggestions=suggestions,
     )
 
 

@@ -471,6 +471,32 @@ class SynonymGroup(models.Model):
                 seen.append(word)
         return seen
 
+    WORD_MAX = 20
+
+    def clean(self) -> None:
+        """At least two distinct words, none longer than WORD_MAX, none already in another group:
+        a word in two groups would make its two groups synonyms of each other through it."""
+        super().clean()
+        words = self.word_list()
+        if len(words) < 2:
+            raise ValidationError({"words": "同义词组至少要有两个不同的词"})
+        for word in words:
+            if len(word) > self.WORD_MAX:
+                raise ValidationError({"words": f"同义词“{word[: self.WORD_MAX]}…”过长（不超过 {self.WORD_MAX} 字）"})
+        clashes = self.clashes(words, exclude_pk=self.pk)
+        if clashes:
+            raise ValidationError({"words": clashes})
+
+    @classmethod
+    def clashes(cls, words: list[str], *, exclude_pk=None) -> str:
+        """Chinese message naming the words already in another group, "" if none."""
+        taken = {}
+        for other in cls.objects.exclude(pk=exclude_pk).only("pk", "words"):
+            for word in other.word_list():
+                taken.setdefault(word, other)
+        found = [f"“{word}”已在同义词组“{taken[word]}”中" for word in words if word in taken]
+        return "；".join(found) + "，一个词只能属于一个同义词组" if found else ""
+
 
 class SearchScope(models.TextChoices):
     CASES = "cases", _("案例")

@@ -22,8 +22,9 @@ from casebank.models import (
     SearchLog,
     SynonymGroup,
 )
+from casebank.search import synonyms
 from casebank.search.postings import restricted_paths
-from casebank.search.segment import MAX_QUERY_LENGTH, query_terms, term_impact
+from casebank.search.segment import MAX_QUERY_LENGTH, is_question_only, query_terms, term_impact
 from lms import roles
 from lms.access import scope_queryset, worker_of
 
@@ -44,9 +45,18 @@ class Hit:
     obj: object = None
 
 
-def _score(terms: list[str], title: str, body: str) -> float:
+def _score(weights: dict[str, float] | list[str], title: str, body: str) -> float:
+    """A document's score as the ranking index computes it (a list of words: each at weight 1)."""
+    if not isinstance(weights, dict):
+        weights = dict.fromkeys(weights, 1.0)
     title, body = title.lower(), body.lower()
-    return sum(term_impact(term, title, body) for term in terms)
+    return sum(weight * term_impact(term, title, body) for term, weight in weights.items())
+
+
+def search_weights(query: str) -> dict[str, float]:
+    """The words a search looks for and what each counts: the query's own words at 1.0, their
+    synonyms at `synonyms.SYNONYM_WEIGHT` (docs/rules.md §10); {} when nothing is to be searched."""
+    return synonyms.expand(query_terms(query or ""))
 
 
 def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tuple[str, str]:
@@ -73,9 +83,10 @@ def snippet_for(terms: list[str], text: str, length: int = SNIPPET_LENGTH) -> tu
 
 
 def _ranked(
-    terms: list[str], listed: QuerySet, limit: int, *, filters: QuerySet | None = None, sort_key=None
+    weights: dict[str, float], listed: QuerySet, limit: int, *, filters: QuerySet | None = None, sort_key=None
 ) -> tuple[int, list[tuple[object, float]]]:
-    """(number of matches, best `limit` objects with their scores) for any of `terms`, among the
+    """(number of matches, best `limit` objects with their scores) for any of the words of
+    `weights` (each scaled by its weight), among the
     `listed` objects (what readers may find) that are also in `filters` if given.
 
     With the database backends the ranking index answers; it holds only listed objects, so only
@@ -87,12 +98,12 @@ def _ranked(
     backend = get_search_backend()
     if getattr(backend, "has_ranking_index", lambda m: False)(model):
         only_ids = None if filters is None else list(filters.order_by().values_list("pk", flat=True))
-        count, ranked = backend.ranked_object_ids(terms, model, limit, only_ids=only_ids)
+        count, ranked = backend.ranked_object_ids(list(weights), model, limit, only_ids=only_ids, weights=weights)
         objects = queryset.in_bulk([pk for pk, _ in ranked])
         # an object listed when indexed but hidden since (a view restriction added later) drops out
         return count, [(objects[pk], score) for pk, score in ranked if pk in objects]
-    results = backend.search(" ".join(terms), queryset, operator="or")
-    scored = [(obj, _score(terms, *obj.search_document())) for obj in results[:CANDIDATES]]
+    results = backend.search(" ".join(weights), queryset, operator="or")
+    scored = [(obj, _score(weights, *obj.search_document())) for obj in results[:CANDIDATES]]
     scored.sort(key=lambda pair: (-pair[1], -(sort_key(pair[0]) if sort_key else 0), pair[0].pk))
     return results.count(), scored[:limit]
 
@@ -110,9 +121,10 @@ def _limit(value, default: int) -> int:
 
 
 def search_cases(query: str, *, category: str = "", indicator: str = "", limit: int = 20) -> tuple[int, list[Hit]]:
-    """Cases matching any word of `query`, best first: (count of matches, top `limit` hits)."""
-    terms = query_terms(query or "")
-    if not terms:
+    """Cases matching any word of `query` or a synonym of one, best first: (count of matches, top
+    `limit` hits)."""
+    weights = search_weights(query)
+    if not weights:
         return 0, []
     filters = None
     if category:
@@ -120,7 +132,7 @@ def search_cases(query: str, *, category: str = "", indicator: str = "", limit: 
     if indicator:
         filters = (filters if filters is not None else CasePage.objects.all()).filter(indicators__code=indicator)
     count, ranked = _ranked(
-        terms,
+        weights,
         live_cases().select_related("category"),
         _limit(limit, 20),
         filters=filters,
@@ -128,7 +140,7 @@ def search_cases(query: str, *, category: str = "", indicator: str = "", limit: 
     )
     hits = []
     for page, score in ranked:
-        plain, html = snippet_for(terms, " ".join([page.problem, page.handling, page.lessons, page.feedback]))
+        plain, html = snippet_for(list(weights), " ".join([page.problem, page.handling, page.lessons, page.feedback]))
         hits.append(
             Hit(
                 id=page.pk,
@@ -144,14 +156,15 @@ def search_cases(query: str, *, category: str = "", indicator: str = "", limit: 
 
 
 def search_faqs(query: str, *, category: str = "", limit: int = 10) -> tuple[int, list[Hit]]:
-    terms = query_terms(query or "")
-    if not terms:
+    """FAQs matching any word of `query` or a synonym of one, best first."""
+    weights = search_weights(query)
+    if not weights:
         return 0, []
     filters = Faq.objects.filter(category__name=category) if category else None
-    count, ranked = _ranked(terms, Faq.objects.select_related("category"), _limit(limit, 10), filters=filters)
+    count, ranked = _ranked(weights, Faq.objects.select_related("category"), _limit(limit, 10), filters=filters)
     hits = []
     for faq, score in ranked:
-        plain, html = snippet_for(terms, faq.answer)
+        plain, html = snippet_for(list(weights), faq.answer)
         hits.append(Hit(id=faq.pk, title=faq.question, url="", snippet=plain, snippet_html=html, score=score, obj=faq))
     return count, hits
 
@@ -176,7 +189,18 @@ def case_search_page_context(request) -> dict:
         "too_long": len(query) > MAX_QUERY_LENGTH,
         "compilations": CaseCompilation.objects.all()[:12],
     }
-    if query:
+    if query and is_question_only(query):
+        # only 怎么办 / 请问 …: nothing to search for, so the reader's usual reading (docs/rules.md §10)
+        context.update(
+            count=0,
+            hits=[],
+            faq_hits=[],
+            searched=True,
+            question_only=True,
+            popular=popular_cases(request.user, limit=SUGGESTIONS),
+            popular_faqs=popular_faqs(request.user, limit=SUGGESTIONS),
+        )
+    elif query:
         count, hits = search_cases(query, category=category, indicator=indicator, limit=20)
         faq_count, faq_hits = search_faqs(query, category=category, limit=5)
         context.update(count=count, hits=hits, faq_hits=faq_hits, searched=True)
@@ -200,13 +224,33 @@ def popular_cases(user, *, limit: int = SUGGESTIONS) -> list[CasePage]:
     categories of the cases `user` has read if they have read any; what a search that found
     nothing suggests (docs/rules.md §10)."""
     cases = live_cases().select_related("category")
-    if user is not None and user.is_authenticated:
-        read_categories = CasePage.objects.filter(reads__user=user).values("category_id")
-        own = cases.filter(category_id__in=read_categories)
-        if own.exists():
-            cases = own
+    read_categories = _read_category_ids(user)
+    if read_categories:
+        cases = cases.filter(category_id__in=read_categories)
     ranked = cases.annotate(readers=Count("reads")).order_by("-readers", "-case_date", "-pk")
     return list(ranked[:limit])
+
+
+def _read_category_ids(user) -> list[int]:
+    """Categories of the live cases `user` has read ([] for none, or for an anonymous user)."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(live_cases().filter(reads__user=user).order_by().values_list("category_id", flat=True).distinct())
+
+
+def popular_faqs(user, *, limit: int = SUGGESTIONS) -> list[Faq]:
+    """FAQs of the categories `user` reads cases of (all categories if none), in the FAQ list's own
+    order — how often an FAQ is read is not recorded (docs/rules.md §10)."""
+    faqs = Faq.objects.select_related("category")
+    read_categories = _read_category_ids(user)
+    if read_categories:
+        faqs = faqs.filter(category_id__in=read_categories)
+    return list(faqs.order_by("category__order", "order", "pk")[:limit])
+
+
+def question_only(query: str) -> bool:
+    """The query has only question words (怎么办, 请问 …): nothing to search for (docs/rules.md §10)."""
+    return is_question_only(query or "")
 
 
 def faqs_by_category(category: str = "") -> QuerySet[Faq]:

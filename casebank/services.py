@@ -27,6 +27,7 @@ from casebank.models import (
     DrillIndexPage,
     DrillPage,
     Faq,
+    SearchIndexState,
     SearchLog,
     SynonymGroup,
 )
@@ -56,22 +57,63 @@ def casebank_defaults_ensure() -> None:
             CaseCategory.objects.get_or_create(name=name, defaults={"order": order})
         libraries = [p for p in (case_library_ensure(), drill_library_ensure()) if p is not None]
         _trainer_permissions_ensure(libraries)
+        synonym_groups_seed()
     ranking_index_ensure()
+
+
+DICTIONARY_STATE_KEY = "dictionary"
+SYNONYMS_SEEDED_KEY = "synonyms_seeded"
 
 
 def ranking_index_ensure() -> None:
     """Build the case/FAQ ranking index when it is empty but there is something to find — a
-    database that had cases before the index existed. Incremental updates keep it current after."""
-    from casebank.search import postings
+    database that had cases before the index existed — and rebuild it, with Wagtail's full-text
+    entries of cases and FAQs, when the dictionary fingerprint differs from the one it was built
+    with (docs/rules.md §10). Incremental updates keep it current after."""
+    from wagtail.search.backends import get_search_backend
 
+    from casebank.search import postings
+    from casebank.search.segment import dictionary_fingerprint
+
+    fingerprint = dictionary_fingerprint()
+    state = SearchIndexState.objects.filter(key=DICTIONARY_STATE_KEY).first()
+    stale = state is None or state.value != fingerprint
+    backend = get_search_backend()
     for model, objects in (
         (CasePage, CasePage.objects.live().select_related("category").prefetch_related("tags")),
         (Faq, Faq.objects.select_related("category")),
     ):
-        if postings.is_empty(model) and objects.exists():
-            pks = list(objects.order_by("pk").values_list("pk", flat=True))
-            for start in range(0, len(pks), 1000):
-                postings.index_objects(model, objects.filter(pk__in=pks[start : start + 1000]))
+        if not (stale or postings.is_empty(model)) or not objects.exists():
+            continue
+        pks = list(objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), 1000):
+            chunk = list(objects.filter(pk__in=pks[start : start + 1000]))
+            if stale and getattr(backend, "has_ranking_index", lambda m: False)(model):
+                backend.add_bulk(model, chunk)  # Wagtail's entries and the ranking index
+            else:
+                postings.index_objects(model, chunk)
+    if stale:
+        SearchIndexState.objects.update_or_create(
+            key=DICTIONARY_STATE_KEY, defaults={"value": fingerprint, "updated_at": timezone.now()}
+        )
+
+
+def synonym_groups_seed() -> int:
+    """Load the shipped synonym groups (casebank/search/synonyms.txt) once, into an empty table:
+    after that the trainers' edits and deletions are theirs, never overwritten. Returns the count."""
+    from casebank.search.segment import shipped_synonym_lines
+
+    if SearchIndexState.objects.filter(key=SYNONYMS_SEEDED_KEY).exists():
+        return 0
+    created = 0
+    if not SynonymGroup.objects.exists():
+        SynonymGroup.objects.bulk_create(
+            SynonymGroup(words=" ".join(SynonymGroup(words=line).word_list()), note="初始词表")
+            for line in shipped_synonym_lines()
+        )
+        created = SynonymGroup.objects.count()
+    SearchIndexState.objects.create(key=SYNONYMS_SEEDED_KEY, value=str(created))
+    return created
 
 
 def _trainer_permissions_ensure(libraries) -> None:
@@ -599,6 +641,9 @@ def synonym_word_add(*, group: SynonymGroup, word: str) -> SynonymGroup:
         group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
         words = group.word_list()
         if word not in words:
+            clashes = SynonymGroup.clashes([word], exclude_pk=group.pk)
+            if clashes:
+                raise SynonymRefused(clashes)
             group.words = " ".join([*words, word])
             group.save(update_fields=["words", "updated_at"])
     return group
@@ -613,6 +658,9 @@ def synonym_group_create(*, words: list[str], note: str = "") -> SynonymGroup:
             cleaned.append(word)
     if len(cleaned) < 2:
         raise SynonymRefused("同义词组至少要有两个不同的词")
+    clashes = SynonymGroup.clashes(cleaned)
+    if clashes:
+        raise SynonymRefused(clashes)
     return SynonymGroup.objects.create(words=" ".join(cleaned), note=note[:100])
 
 

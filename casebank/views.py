@@ -42,7 +42,10 @@ def faq_list(request):
     query = request.GET.get("q", "").strip()
     category = request.GET.get("category", "").strip()
     context = {"query": query, "category": category, "categories": selectors.categories()}
-    if query:
+    if query and selectors.question_only(query):
+        # only 怎么办 / 请问 …: the list itself, in its order (docs/rules.md §10)
+        context.update(question_only=True, faqs=selectors.faqs_by_category(category))
+    elif query:
         context["count"], context["hits"] = selectors.search_faqs(query, category=category, limit=30)
         context["search_log"] = services.search_log_record(
             user=request.user, scope=SearchScope.FAQS, query=query, result_count=context["count"]

@@ -1,7 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from casebank.models import CaseCategory, Faq
+from casebank.models import CaseCategory, Faq, SynonymGroup
 
 
 class CaseCategoryViewSet(SnippetViewSet):
@@ -22,5 +22,20 @@ class FaqViewSet(SnippetViewSet):
     search_fields = ["question", "answer"]
 
 
+class SynonymGroupViewSet(SnippetViewSet):
+    """Trainers keep the search's synonym groups here (docs/rules.md §10); an edit counts from the
+    next search on."""
+
+    model = SynonymGroup
+    icon = "list-ul"
+    menu_label = "同义词"
+    add_to_admin_menu = True
+    list_display = ["__str__", "note", "updated_at"]
+    # not in the search index: the admin's search filters the words and notes in the database
+    search_backend_name = None
+    search_fields = ["words", "note"]
+
+
 register_snippet(CaseCategoryViewSet)
 register_snippet(FaqViewSet)
+register_snippet(SynonymGroupViewSet)

@@ -74,7 +74,7 @@ class ChineseQueryMixin:
 
 
 class RankedIdsMixin:
-    """`ranked_object_ids(terms, model, limit, only_ids=None)` → (number of matches, [(pk, score)]).
+    """`ranked_object_ids(terms, model, limit, only_ids=None, weights=None)` → (number of matches, [(pk, score)]).
 
     Served by the ranking index of `casebank.search.postings` for the models registered there;
     a backend without it (Elasticsearch/OpenSearch) is used through the standard `search()`.
@@ -83,8 +83,8 @@ class RankedIdsMixin:
     def has_ranking_index(self, model) -> bool:
         return postings.ranked_model(model) is not None
 
-    def ranked_object_ids(self, terms, model, limit, *, only_ids=None):
-        return postings.ranked_ids(model, terms, limit, only_ids=only_ids)
+    def ranked_object_ids(self, terms, model, limit, *, only_ids=None, weights=None):
+        return postings.ranked_ids(model, terms, limit, only_ids=only_ids, weights=weights)
 
 
 def _with_ranking_index(index_class):

@@ -236,11 +236,14 @@ def _write_bucket(content_type_id, bucket, pks, previous, new) -> None:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def ranked_ids(model, terms: list[str], limit: int, *, only_ids=None) -> tuple[int, list[tuple[int, float]]]:
+def ranked_ids(
+    model, terms: list[str], limit: int, *, only_ids=None, weights: dict[str, float] | None = None
+) -> tuple[int, list[tuple[int, float]]]:
     """(number of listed objects matching any of `terms`, best `limit` as (pk, score)).
 
     Best first: score, then the sort key (newest case first), then pk. `only_ids` restricts the
-    search to those pks (category and indicator filters).
+    search to those pks (category and indicator filters). `weights` scales a term's impacts (a
+    synonym counts less than the word typed; docs/rules.md §10); terms not in it count in full.
     """
     from casebank.models import SearchPostingList
 
@@ -253,9 +256,13 @@ def ranked_ids(model, terms: list[str], limit: int, *, only_ids=None) -> tuple[i
         .values_list("term", "object_ids", "impacts")
     )
     id_parts, value_parts, key_ids, key_values = [], [], [], []
+    weights = weights or {}
     for term, ids, values in rows:
+        values = np.frombuffer(values, dtype=_VALUE_DTYPE)
+        if term != SORT_KEY_TERM and weights.get(term, 1.0) != 1.0:
+            values = values * weights[term]
         (key_ids if term == SORT_KEY_TERM else id_parts).append(np.frombuffer(ids, dtype=_ID_DTYPE))
-        (key_values if term == SORT_KEY_TERM else value_parts).append(np.frombuffer(values, dtype=_VALUE_DTYPE))
+        (key_values if term == SORT_KEY_TERM else value_parts).append(values)
     if not id_parts:
         return 0, []
     ids = np.concatenate(id_parts).astype(np.intp)

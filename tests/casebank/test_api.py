@@ -16,7 +16,7 @@ def trainee(city_tree, make_worker):
 def test_search_shape_order_and_filters(client, trainee, demo_library):
     client.force_login(trainee.user)
     data = client.get("/api/v1/cases/search", {"q": "邻居 漏水 纠纷"}).json()
-    assert set(data) == {"count", "results", "search_id"}
+    assert set(data) == {"count", "results", "search_id", "suggestions"} and data["suggestions"] == []
     assert data["count"] >= len(data["results"]) > 1
     first = data["results"][0]
     assert set(first) == {"id", "title", "url", "snippet"}
@@ -37,7 +37,12 @@ def test_search_shape_order_and_filters(client, trainee, demo_library):
 def test_empty_punctuation_and_long_queries(client, trainee, q):
     client.force_login(trainee.user)
     response = client.get("/api/v1/cases/search", {"q": q})
-    assert response.status_code == 200 and response.json()["count"] == 0 and response.json()["results"] == []
+    assert response.status_code == 200 and response.json() == {
+        "count": 0,
+        "results": [],
+        "search_id": response.json()["search_id"],
+        "suggestions": [],
+    }
 
 
 def test_requires_login(client):

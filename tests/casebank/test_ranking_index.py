@@ -66,9 +66,10 @@ def test_scores_are_the_documented_formula_and_ties_go_to_the_newer_case():
     query = "楼道 纸箱 堆放"
     count, hits = selectors.search_cases(query)
     assert count == 3
-    terms = query_terms(query)
+    weights = selectors.search_weights(query)  # the query's words and their synonyms
+    assert {t: w for t, w in weights.items() if w == 1.0} == dict.fromkeys(query_terms(query), 1.0)
     for hit in hits:
-        assert hit.score == pytest.approx(selectors._score(terms, *hit.obj.search_document()))
+        assert hit.score == pytest.approx(selectors._score(weights, *hit.obj.search_document()))
     assert [h.id for h in hits] == [newer.pk, older.pk, other.pk]
     assert hits[0].score == pytest.approx(hits[1].score) and hits[1].score > hits[2].score
 
