@@ -49,6 +49,7 @@ def load(stdout=None, *, with_compilation: bool = True) -> None:
             judges=judges,
         )
     reads = _reads()
+    searches = _searches()
     # last month's 《网格员工作案例汇编》, so the library lists one for download
     month = services.previous_month()
     if with_compilation and not CaseCompilation.objects.filter(month=month).exists():
@@ -56,7 +57,7 @@ def load(stdout=None, *, with_compilation: bool = True) -> None:
     if stdout is not None:
         stdout.write(
             f"案例库：{len(CASES)} 个案例（本次写入 {created} 个）、{len(FAQS)} 条常见问题、{len(DRILLS)} 个情景演练、"
-            f"{reads} 次案例阅读"
+            f"{reads} 次案例阅读、{searches} 次检索记录"
         )
 
 
@@ -82,5 +83,51 @@ def _reads() -> int:
     for user in users:
         for case in set(rng.choices(cases, weights=weights, k=3)):
             services.case_read_record(user=user, case=case)
+            count += 1
+    return count
+
+
+# Searches workers typed in the last weeks: some find nothing (words no case uses yet), some find
+# cases nobody opened, so the trainers' 检索分析 page has something to act on.
+DEMO_SEARCHES = [
+    ("预付卡跑路", 6),
+    ("快递柜", 5),
+    ("外卖骑手", 4),
+    ("直播带货", 3),
+    ("网约车", 2),
+    ("燃气", 8),
+    ("高空抛物", 6),
+    ("邻里纠纷 调解", 5),
+    ("租房合同", 4),
+    ("电瓶车上楼", 3),
+]
+
+
+def _searches() -> int:
+    """Demo searches through the same service as the search page (docs/rules.md §10); the first
+    reader opens a result of every other found search, so both 检索分析 tables have rows."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from casebank import selectors, services
+    from casebank.models import SearchLog, SearchScope
+
+    if SearchLog.objects.exists():
+        return 0
+    users = list(get_user_model().objects.filter(worker__employee_no__startswith="wg").order_by("username")[:40])
+    if not users:
+        return 0
+    now = timezone.now()
+    count = 0
+    for index, (query, times) in enumerate(DEMO_SEARCHES):
+        found, hits = selectors.search_cases(query, limit=5)
+        for turn in range(times):
+            user = users[(index * 7 + turn * 3) % len(users)]
+            when = now - dt.timedelta(days=(index + turn * 3) % 25, hours=turn)
+            log = services.search_log_record(
+                user=user, scope=SearchScope.CASES, query=query, result_count=found, now=when
+            )
+            if hits and turn % 2 == 0 and index % 2 == 0:
+                services.search_log_open(log=log, user=user, case=hits[0].obj)
             count += 1
     return count

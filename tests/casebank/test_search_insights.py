@@ -96,7 +96,6 @@ def searches(people, library):
     return case
 
 
-
 @pytest.fixture(autouse=True)
 def no_shipped_synonyms(db):
     """These tests start from an empty vocabulary, so each synonym written is the page's doing."""

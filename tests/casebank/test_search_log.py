@@ -258,3 +258,18 @@ def test_phone_and_id_numbers_are_not_kept_in_the_log(client, trainee, small_lib
     assert log.query == "〔号码〕 家里燃气 〔号码〕"
     client.get("/cases/", {"q": "3号楼 502室"})
     assert SearchLog.objects.filter(user=trainee.user, query="3号楼 502室").exists()
+
+
+def test_demo_searches_fill_both_insight_tables_once(demo_library, city_tree, make_worker):
+    from casebank import demo, selectors
+
+    for number in range(1, 11):
+        make_worker(unit=city_tree["grid_a"], employee_no=f"wg9{number:03d}")
+    written = demo._searches()
+    assert written == sum(times for _, times in demo.DEMO_SEARCHES)
+    insights = selectors.search_insights(days=30)
+    zero = {row["query"] for row in insights["zero_result"]}
+    assert {"预付卡跑路", "快递柜", "外卖骑手"} <= zero and "燃气" not in zero
+    assert SearchLog.objects.exclude(opened_case=None).exists()
+    assert insights["no_click"]
+    assert demo._searches() == 0  # a second demo load adds nothing

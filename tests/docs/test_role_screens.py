@@ -104,6 +104,7 @@ SCREENS = [
     ("trainer", "competency-analysis", "px001", DESKTOP, _open("/competency/analysis/")),
     ("trainer", "observe", "px001", PHONE, _open("/competency/observe/wg0003/")),
     ("trainer", "import-questions", "px001", DESKTOP, _open("/imports/assessments.questions/")),
+    ("trainer", "search-insights", "px001", DESKTOP, _open("/cases/search-insights/")),
     ("trainer", "mentor-term-new", "px001", DESKTOP, _open("/mentorship/terms/new/")),
     ("trainer", "mentorship-compliance", "px001", DESKTOP, _open("/mentorship/compliance/")),
     ("trainer", "signoffs", "px001", DESKTOP, _open("/mentorship/signoffs/")),
