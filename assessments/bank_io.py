@@ -476,14 +476,20 @@ class _GiftBlock:
     line: int
 
 
-def _category_of(raw: str) -> str:
-    # Moodle writes `$course$/top/分类`; `$course$/top` alone is the default (no category).
-    parts = [p.strip() for p in raw.split("/") if p.strip()]
-    if parts and parts[0] in ("$course$", "$system$", "$module$"):
+def moodle_category_name(path: str) -> str:
+    """Our 分类 of a Moodle category path (GIFT `$CATEGORY:`, XML `<category>`): its last part.
+    Moodle writes `$course$/top/分类`; a context and `top` alone are the default (no category)."""
+    parts = [p.strip() for p in path.split("/") if p.strip()]
+    if parts and parts[0] in ("$course$", "$system$", "$module$", "$cat1$"):
         parts = parts[1:]
     if parts and parts[0] == "top":
         parts = parts[1:]
     return parts[-1] if parts else ""
+
+
+def moodle_category_path(category: str) -> str:
+    """The Moodle category path our 分类 is written as: `$course$/top/分类`, or `$course$/top`."""
+    return f"$course$/top/{category}" if category else "$course$/top"
 
 
 def parse_gift(text: str) -> tuple[list[QuestionData], QuestionErrors]:
@@ -520,7 +526,7 @@ def parse_gift(text: str) -> tuple[list[QuestionData], QuestionErrors]:
                 meta["参考答案"] = gift_unescape(_REFERENCE_RE.sub("", stripped, count=1).strip())
             continue
         if stripped.startswith("$CATEGORY:") and not buffer:
-            category = _category_of(stripped[len("$CATEGORY:") :].strip())
+            category = moodle_category_name(stripped[len("$CATEGORY:") :].strip())
             continue
         if not buffer:
             first_line = line_number
@@ -808,7 +814,7 @@ def write_gift(questions) -> tuple[str, list[str]]:
             continue
         if (q.category or "") != category:
             category = q.category or ""
-            lines += [f"$CATEGORY: $course$/top/{category}" if category else "$CATEGORY: $course$/top", ""]
+            lines += [f"$CATEGORY: {moodle_category_path(category)}", ""]
         meta = [f"分值: {_points_text(q.points)}"]
         if q.indicator_code:
             meta.append(f"能力指标: {q.indicator_code}")

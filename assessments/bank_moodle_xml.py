@@ -36,7 +36,14 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from assessments.bank_errors import QuestionErrors
-from assessments.bank_io import BANK_READERS, QuestionData, normalise_answer, parse_points
+from assessments.bank_io import (
+    BANK_READERS,
+    QuestionData,
+    moodle_category_name,
+    moodle_category_path,
+    normalise_answer,
+    parse_points,
+)
 from assessments.html import html_to_text, markdown_to_html, sanitise_html
 from assessments.models import OPTION_LETTERS, Difficulty, QuestionType, StemFormat
 from assessments.scoring import split_blanks
@@ -167,15 +174,6 @@ def _fraction(answer: ET.Element) -> Decimal | None:
 
 def _fraction_text(value: Decimal) -> str:
     return format(value.normalize(), "f")
-
-
-def _category_name(path: str) -> str:
-    parts = [p.strip() for p in path.split("/") if p.strip()]
-    if parts and parts[0] in ("$course$", "$system$", "$module$", "$cat1$"):
-        parts = parts[1:]
-    if parts and parts[0] == "top":
-        parts = parts[1:]
-    return parts[-1] if parts else ""
 
 
 def _image_problems(name: str, data: bytes) -> str | None:
@@ -416,7 +414,7 @@ def parse_moodle_xml(data: bytes) -> tuple[list[MoodleQuestionData], QuestionErr
     for question in root.findall("question"):
         qtype = question.get("type", "")
         if qtype == "category":
-            category = _category_name(_text(question, "category"))
+            category = moodle_category_name(_text(question, "category"))
             continue
         number += 1
         errors.locate(number, name=_text(question, "name").strip(), line=lines.get(id(question)))
@@ -484,9 +482,7 @@ def write_moodle_xml(questions, *, image_files=None) -> tuple[bytes, list[str]]:
         if (q.category or "") != category:
             category = q.category or ""
             head = ET.SubElement(root, "question", {"type": "category"})
-            ET.SubElement(ET.SubElement(head, "category"), "text").text = "$course$/top" + (
-                f"/{category}" if category else ""
-            )
+            ET.SubElement(ET.SubElement(head, "category"), "text").text = moodle_category_path(category)
         qtype = {
             QuestionType.SINGLE: "multichoice",
             QuestionType.MULTI: "multichoice",

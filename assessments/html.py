@@ -45,8 +45,3 @@ def html_to_text(text: str) -> str:
     """Plain text of sanitised HTML (for search, titles, CSV export and duplicate matching)."""
     plain = nh3.clean(text or "", tags=set(), attributes={})
     return html_lib.unescape(plain).strip()
-
-
-def plain_to_html(text: str) -> str:
-    """Plain text as HTML that reads the same (line breaks kept)."""
-    return "<br>".join(html_lib.escape(line) for line in (text or "").split("\n"))
