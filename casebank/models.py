@@ -474,18 +474,22 @@ class SynonymGroup(models.Model):
     WORD_MAX = 20
 
     def clean(self) -> None:
-        """At least two distinct words, none longer than WORD_MAX, none already in another group:
-        a word in two groups would make its two groups synonyms of each other through it."""
         super().clean()
-        words = self.word_list()
-        if len(words) < 2:
-            raise ValidationError({"words": "同义词组至少要有两个不同的词"})
+        problem = self.words_problem(self.word_list(), exclude_pk=self.pk)
+        if problem:
+            raise ValidationError({"words": problem})
+
+    @classmethod
+    def words_problem(cls, words: list[str], *, exclude_pk=None) -> str:
+        """Chinese reason `words` cannot be one group, "" if they can: at least two distinct words,
+        none longer than WORD_MAX, none already in another group (a word in two groups would make
+        its two groups synonyms of each other through it). The admin and the services both ask here."""
+        if len(set(words)) < 2:
+            return "同义词组至少要有两个不同的词"
         for word in words:
-            if len(word) > self.WORD_MAX:
-                raise ValidationError({"words": f"同义词“{word[: self.WORD_MAX]}…”过长（不超过 {self.WORD_MAX} 字）"})
-        clashes = self.clashes(words, exclude_pk=self.pk)
-        if clashes:
-            raise ValidationError({"words": clashes})
+            if len(word) > cls.WORD_MAX:
+                return f"同义词“{word[: cls.WORD_MAX]}…”过长（不超过 {cls.WORD_MAX} 字）"
+        return cls.clashes(words, exclude_pk=exclude_pk)
 
     @classmethod
     def clashes(cls, words: list[str], *, exclude_pk=None) -> str:

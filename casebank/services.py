@@ -616,8 +616,6 @@ def compilation_render(*, month: dt.date) -> CaseCompilation:
 
 # --- synonym groups (docs/rules.md §10) -----------------------------------------------------------
 
-SYNONYM_WORD_MAX = 20
-
 
 class SynonymRefused(Exception):
     """The word or group cannot be saved as asked. Message is Chinese."""
@@ -627,8 +625,6 @@ def _synonym_word_clean(word: str) -> str:
     word = (word or "").strip().lower()
     if not word:
         raise SynonymRefused("同义词不能为空")
-    if len(word) > SYNONYM_WORD_MAX:
-        raise SynonymRefused(f"同义词“{word[:SYNONYM_WORD_MAX]}…”过长（不超过 {SYNONYM_WORD_MAX} 字）")
     if any(ch in word for ch in " \t\n,，、;；/|"):
         raise SynonymRefused(f"同义词“{word}”中不能有空格或分隔符")
     return word
@@ -641,9 +637,9 @@ def synonym_word_add(*, group: SynonymGroup, word: str) -> SynonymGroup:
         group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
         words = group.word_list()
         if word not in words:
-            clashes = SynonymGroup.clashes([word], exclude_pk=group.pk)
-            if clashes:
-                raise SynonymRefused(clashes)
+            problem = SynonymGroup.words_problem([*words, word], exclude_pk=group.pk)
+            if problem:
+                raise SynonymRefused(problem)
             group.words = " ".join([*words, word])
             group.save(update_fields=["words", "updated_at"])
     return group
@@ -656,11 +652,9 @@ def synonym_group_create(*, words: list[str], note: str = "") -> SynonymGroup:
         word = _synonym_word_clean(word)
         if word not in cleaned:
             cleaned.append(word)
-    if len(cleaned) < 2:
-        raise SynonymRefused("同义词组至少要有两个不同的词")
-    clashes = SynonymGroup.clashes(cleaned)
-    if clashes:
-        raise SynonymRefused(clashes)
+    problem = SynonymGroup.words_problem(cleaned)
+    if problem:
+        raise SynonymRefused(problem)
     return SynonymGroup.objects.create(words=" ".join(cleaned), note=note[:100])
 
 
