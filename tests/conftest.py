@@ -3,6 +3,9 @@ from django.db import connection
 
 from lms import roles
 from tests.factories import WorkerFactory, org
+from tests.hypothesis_guard import install as install_hypothesis_guard
+
+install_hypothesis_guard()
 
 
 @pytest.fixture(autouse=True)
