@@ -102,6 +102,9 @@ def demo_site(*, production: bool = False, database_url: str | None = None, log_
             site = DemoSite(base="", port=free_port(), env=env, var_dir=var_dir)
             site.manage("migrate", "--noinput", "-v0")
             site.manage("load_demo")
+            if production:
+                # DEBUG off serves static files from STATIC_ROOT only (WhiteNoise), as `make demo` does.
+                site.manage("collectstatic", "--noinput", "-v0")
             site.base = f"http://127.0.0.1:{site.port}"
             if production:
                 command = [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-b", f"127.0.0.1:{site.port}"]
