@@ -21,7 +21,6 @@ import platform
 import socket
 import sqlite3
 import subprocess
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -112,9 +111,10 @@ class Report:
         figure = Figure(**kwargs)
         self.figures = [f for f in self.figures if (f.key, f.database) != (figure.key, figure.database)]
         self.figures.append(figure)
-        print(f"[bench] figure {figure.key} ({figure.database or '-'}): {fmt(figure.value)} {figure.unit}" + (
-            f", floor {fmt(figure.floor)}, ratio {figure.ratio:.2f}" if figure.ratio is not None else ""
-        ))
+        print(
+            f"[bench] figure {figure.key} ({figure.database or '-'}): {fmt(figure.value)} {figure.unit}"
+            + (f", floor {fmt(figure.floor)}, ratio {figure.ratio:.2f}" if figure.ratio is not None else "")
+        )
         return figure
 
     def extend_from_file(self, path: Path) -> None:
@@ -133,8 +133,13 @@ def _git_commit() -> str:
         out = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
         )
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                               text=True, timeout=10)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return out.stdout.strip() + ("+改动" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return ""
@@ -219,7 +224,9 @@ def fmt(value: float | None) -> str:
         return f"{value:,.0f}"
     if magnitude >= 10:
         return f"{value:.1f}"
-    return f"{value:.2f}"
+    if magnitude >= 1 or magnitude == 0:
+        return f"{value:.2f}"
+    return f"{value:.2g}"
 
 
 def _cell(text: str) -> str:
@@ -229,8 +236,13 @@ def _cell(text: str) -> str:
 def render_tables(data: dict) -> str:
     runs = data.get("runs", {})
     names = {run_id: f"R{n + 1}" for n, run_id in enumerate(sorted(runs))}
-    lines = ["", "### 运行记录", "", "| 运行 | 时间 | 提交 | 机器 | Python / SQLite / PostgreSQL | 负载（前 → 后，1 分钟） | 规模系数 |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        "### 运行记录",
+        "",
+        "| 运行 | 时间 | 提交 | 机器 | Python / SQLite / PostgreSQL | 负载（前 → 后，1 分钟） | 规模系数 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for run_id in sorted(runs):
         s = runs[run_id]
         machine = f"{s.get('cpu', '')}，{s.get('cores')} 核，{s.get('memory_gib')} GiB"
@@ -244,9 +256,13 @@ def render_tables(data: dict) -> str:
     for figure in data.get("figures", []):
         groups.setdefault(figure["key"].split(".")[0], []).append(figure)
     for group, figures in groups.items():
-        lines += ["", f"### {GROUPS.get(group, group)}", "",
-                  "| 项目 | 数据量 | 数据库 | 结果 | 地板 | 比值 | 目标 | 是否达到 | 运行 |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"### {GROUPS.get(group, group)}",
+            "",
+            "| 项目 | 数据量 | 数据库 | 结果 | 地板 | 比值 | 目标 | 是否达到 | 运行 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for f in figures:
             unit = f["unit"]
             value = f"{fmt(f['value'])} {unit}"
@@ -270,8 +286,16 @@ def render_tables(data: dict) -> str:
 
 
 def write(directory: Path, stamp: dict, figures: list[Figure]) -> tuple[Path, Path]:
+    import fcntl
+
     directory.mkdir(parents=True, exist_ok=True)
     json_path, md_path = directory / "benchmarks.json", directory / "benchmarks.md"
+    with open(directory / ".benchmarks.lock", "w") as lock:  # two bench runs at once merge in turn
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _write_locked(json_path, md_path, stamp, figures)
+
+
+def _write_locked(json_path: Path, md_path: Path, stamp: dict, figures: list[Figure]) -> tuple[Path, Path]:
     old = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
     data = merge(old, stamp, figures)
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -295,7 +319,3 @@ def child_out() -> Path | None:
 
 def write_child(path: Path, figures: list[Figure]) -> None:
     path.write_text(json.dumps([asdict(f) for f in figures], ensure_ascii=False), encoding="utf-8")
-
-
-def python_version() -> str:
-    return sys.version.split()[0]

@@ -23,8 +23,8 @@ from decimal import Decimal
 from urllib.parse import urlparse
 
 from tests.bench import helpers
-from tests.bench.report import missed
 from tests.bench.helpers import Http, bench_env, gunicorn, p95, require_postgres
+from tests.bench.report import missed
 
 BENCH_DB = os.environ.get("QUIZ_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gridacademy_bench_quiz")
 CLIENTS = int(os.environ.get("QUIZ_BENCH_CLIENTS", 32))
@@ -123,8 +123,12 @@ def run_exam(port: int, seed: dict, floor: helpers.Pool, bench_report) -> None:
     for error in save_err[:5]:
         print(f"[bench]   save error: {error}")
     scale = f"{len(sessions):,} 人 × 30 题"
-    common = dict(database="postgresql", scale=scale, note=f"{CLIENTS} 个客户端线程，gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS}")
-    floor_label = "同样客户端数请求 bench/floor/（登录、一条按主键的 SELECT）"
+    common = dict(
+        database="postgresql",
+        scale=scale,
+        note=f"{CLIENTS} 个客户端线程，gunicorn {GUNICORN_WORKERS}×{GUNICORN_THREADS}",
+    )
+    floor_label = "bench/floor/"
     bench_report.figure(
         key="quiz.autosave.rate",
         label="测验自动保存（吞吐）",
