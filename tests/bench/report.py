@@ -290,7 +290,13 @@ def write(directory: Path, stamp: dict, figures: list[Figure]) -> tuple[Path, Pa
 
     directory.mkdir(parents=True, exist_ok=True)
     json_path, md_path = directory / "benchmarks.json", directory / "benchmarks.md"
-    with open(directory / ".benchmarks.lock", "w") as lock:  # two bench runs at once merge in turn
+    import hashlib
+    import tempfile
+
+    name = hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:12]
+    with open(
+        Path(tempfile.gettempdir()) / f"grid-bench-{name}.lock", "w"
+    ) as lock:  # two bench runs at once merge in turn
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _write_locked(json_path, md_path, stamp, figures)
 
