@@ -81,6 +81,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark; each figure beside a floor from the same run, merged into docs/benchmarks.json and the
+# tables of docs/benchmarks.md. One bench: `make bench PYTEST_ARGS="-k quiz"` (only its figures change).
+# A quick run at a reduced size elsewhere: BENCH_SCALE=0.05 BENCH_REPORT_DIR=/tmp/bench make bench.
 bench: install
 	GRID_FAST_PASSWORD_HASHER=1 $(PY) -m pytest tests/bench -s -p no:randomly $(PYTEST_ARGS)
 

@@ -78,7 +78,7 @@ def seed(workers: int, evidence: int) -> None:
     print(f"seeded {workers} workers and {evidence} evidence rows in {time.perf_counter() - started:.1f}s")
 
 
-def measure(incremental_runs: int = 20) -> None:
+def measure(output: str = "", incremental_runs: int = 20) -> None:
     periods = year_and_quarters(YEAR)
     e = sql.columns(Evidence)
     # floor: a plain INSERT … SELECT count/avg per (worker, indicator, source) over the same rows and periods
@@ -107,7 +107,8 @@ def measure(incremental_runs: int = 20) -> None:
     # timed again as competency_recompute of that worker's year and quarter.
     workers = list(Worker.objects.filter(employee_no__startswith="E").order_by("pk").values_list("pk", flat=True))
     step = max(1, len(workers) // incremental_runs)
-    submit_times, recompute_times = [], []
+    submit_times, recompute_times, floor_times = [], [], []
+    year = Period(YEAR)
     for run, worker_id in enumerate(workers[::step][:incremental_runs]):
         worker = Worker.objects.get(pk=worker_id)
         items = [
@@ -122,6 +123,16 @@ def measure(incremental_runs: int = 20) -> None:
         started = time.perf_counter()
         competency_recompute(periods=[Period(YEAR), Period(YEAR, 4)], worker_ids=[worker_id], today=TODAY)
         recompute_times.append(time.perf_counter() - started)
+        # floor: a plain SELECT count/avg over the same worker's evidence of the year
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {e.indicator}, {e.source}, count(*), avg({e.score}) FROM {sql.table(Evidence)} "
+                f"WHERE {e.worker} = %s AND {e.occurred_on} BETWEEN %s AND %s GROUP BY 1, 2",
+                [worker_id, year.start, year.end],
+            )
+            cursor.fetchall()
+        floor_times.append(time.perf_counter() - started)
 
     def p95(values):
         values = sorted(values)
@@ -135,6 +146,24 @@ def measure(incremental_runs: int = 20) -> None:
     )
     count = CompetencyScore.objects.filter(period=str(YEAR)).count()
     print(f"stored scores for {Period(YEAR).label}: {count:,} rows")
+    if output:
+        import json
+
+        Path(output).write_text(
+            json.dumps(
+                {
+                    "full": full,
+                    "floor": floor,
+                    "rows": rows,
+                    "incremental_p50": statistics.median(recompute_times),
+                    "incremental_p95": p95(recompute_times),
+                    "incremental_floor_p95": p95(floor_times),
+                    "submit_p50": statistics.median(submit_times),
+                    "submit_p95": p95(submit_times),
+                }
+            ),
+            encoding="utf-8",
+        )
 
 
 # --- the two competency pages (tests/bench/test_bench_competency_pages.py) -------------------------
@@ -165,9 +194,9 @@ def pages_prepare(path: str, sessions: int = 64) -> None:
         city = OrgUnit.objects.get(name=CITY, parent=None)
         manager = worker_create(employee_no=MANAGER_NO, name="压测管理者", org_unit=city, role_codes={roles.MANAGER})
         Worker.objects.filter(pk=manager.pk).update(must_change_password=False)
-    workers = list(
-        Worker.objects.filter(employee_no__startswith="E").select_related("user").order_by("pk")[:: 100_000 // sessions]
-    )[:sessions]
+    seeded = Worker.objects.filter(employee_no__startswith="E")
+    step = max(1, seeded.count() // sessions)
+    workers = list(seeded.select_related("user").order_by("pk")[::step])[:sessions]
     keys = bench_sessions_create([manager.user] + [w.user for w in workers])
     Path(path).write_text(
         json.dumps({"manager": keys[0].session_key, "workers": [s.session_key for s in keys[1:]]}), encoding="utf-8"

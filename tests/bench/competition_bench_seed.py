@@ -33,9 +33,10 @@ from lms import roles
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
 from tests.bench.quiz_bench_seed import questions
+from tests.bench.report import scaled
 from tests.bench.sessions import bench_sessions_create
 
-CONTESTANTS = 1000
+CONTESTANTS = scaled(1000, 50)  # BENCH_SCALE scales it down for a quick run
 JUDGES = 5
 QUESTIONS = 20
 

@@ -21,9 +21,10 @@ from courses.models import Enrolment, HoursEntry, LessonCompletion, Tier
 from lms import roles
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
+from tests.bench.report import scaled
 from tests.bench.sessions import bench_sessions_create
 
-TRAINEES = 1000
+TRAINEES = scaled(1000, 40)  # BENCH_SCALE scales it down for a quick run
 
 
 def main(output_path: str) -> None:

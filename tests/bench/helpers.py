@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -102,6 +103,50 @@ def run_pool(port: int, tasks: list, handle, clients: int) -> tuple[float, list[
     return time.perf_counter() - started, latencies, errors
 
 
+FLOOR_PATH = "/bench/floor/"
+
+
+@dataclass
+class Pool:
+    """What one run of `run_pool` measured."""
+
+    elapsed: float
+    latencies: list[float]
+    errors: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.elapsed if self.elapsed else 0.0
+
+    def ms(self, fraction: float) -> float:
+        return percentile(self.latencies, fraction) * 1000
+
+
+def _floor_fetch(client: Http, session: str):
+    status, data, seconds = client.call("GET", FLOOR_PATH, session)
+    if status != 200 or not data.startswith(b"ok"):
+        return False, seconds, f"floor {status} {data[:100]!r}"
+    return True, seconds, ""
+
+
+def floor_pool(port: int, sessions: list[str], clients: int, requests: int) -> Pool:
+    """The HTTP floor: `requests` GETs of bench/floor/ (signed in, one indexed SELECT) by `clients`
+    threads on keep-alive connections, as the bench's own requests are sent."""
+    tasks = [sessions[n % len(sessions)] for n in range(requests)]
+    elapsed, latencies, errors = run_pool(port, tasks, _floor_fetch, clients)
+    print(
+        f"[bench] floor (bench/floor/: signed in, one indexed SELECT): {requests} requests in {elapsed:.1f}s = "
+        f"{requests / elapsed:.0f} req/s, p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
+        f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, errors {len(errors)} ({clients} client threads)"
+    )
+    assert not errors, errors[:3]  # a floor that fails is no floor
+    return Pool(elapsed, latencies, errors)
+
+
 def bench_env(database_url: str) -> dict:
     """Environment of a production-like server (DEBUG off) on the bench database."""
     env = {
@@ -113,6 +158,8 @@ def bench_env(database_url: str) -> dict:
         "GRID_FAST_PASSWORD_HASHER": "1",
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
+        # the project's URLs plus the floor view bench/floor/ (tests/bench/urls_floor.py)
+        "ROOT_URLCONF": "tests.bench.urls_floor",
     }
     env.pop("CELERY_BROKER_URL", None)
     return env

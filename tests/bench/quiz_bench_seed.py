@@ -16,9 +16,10 @@ from assessments.services import question_save
 from lms import roles
 from lms.models import Worker
 from lms.services import org_unit_get_or_create_path, role_groups_ensure
+from tests.bench.report import scaled
 from tests.bench.sessions import bench_sessions_create
 
-EXAMINEES = 3200
+EXAMINEES = scaled(3200, 40)  # BENCH_SCALE scales it down for a quick run
 
 
 def questions(rng: random.Random) -> list[dict]:

@@ -32,8 +32,9 @@ from casebank.demo_cases import CASES
 from casebank.models import CaseCategory, CasePage, SearchPostingList
 from casebank.search import synonyms
 from casebank.search.segment import query_terms
+from tests.bench.report import scaled
 
-N_CASES = int(os.environ.get("CASEBANK_BENCH_CASES", 50_000))
+N_CASES = int(os.environ.get("CASEBANK_BENCH_CASES", scaled(50_000, 200)))
 PG_URL = os.environ.get("CASEBANK_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ga_cases_bench")
 QUERIES = [
     "纠纷",
@@ -136,7 +137,7 @@ def index_cases(ids: list[int]) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_bench_case_search():
+def test_bench_case_search(bench_report):
     services.casebank_defaults_ensure()
     started = time.perf_counter()
     ids = bulk_cases(N_CASES)
@@ -181,6 +182,43 @@ def test_bench_case_search():
         f"\n[bench] {connection.vendor}: slowest queries (median ms): "
         + ", ".join(f"{q[:12]} {ms:.1f}" for ms, q in slowest)
     )
+    common = dict(
+        unit="ms",
+        better="lower",
+        database=connection.vendor,
+        scale=f"{N_CASES:,} 个案例",
+        floor=_quantile(floor_timings, 0.95),
+        floor_label="只读检索词（扩展后）的倒排行，不计分",
+    )
+    reason = f"最慢的查询：{'、'.join(q[:12] for _, q in slowest)}；计分要合并每个词的全部倒排行"
+    bench_report.figure(
+        key="casebank.search.p95",
+        label="案例检索 p95（同义词扩展，与线上相同）",
+        value=_quantile(timings, 0.95),
+        target=50,
+        note=f"p50 {statistics.median(timings):.1f} ms，每词扩展为 {expanded:.1f} 个词",
+        missed_because=reason,
+        **common,
+    )
+    bench_report.figure(
+        key="casebank.search_plain.p95",
+        label="案例检索 p95（不扩展同义词）",
+        value=_quantile(plain_timings, 0.95),
+        note=f"p50 {statistics.median(plain_timings):.1f} ms",
+        **common,
+    )
+    bench_report.figure(
+        key="casebank.index.seconds",
+        label="案例索引全量重建",
+        value=index_seconds,
+        unit="s",
+        better="lower",
+        database=connection.vendor,
+        scale=f"{N_CASES:,} 个案例",
+        floor=load_seconds,
+        floor_label="批量写入同样的案例行（页面和案例表）",
+        note=f"{N_CASES / index_seconds:.0f} 个/秒",
+    )
 
 
 def _timed(searches):
@@ -212,7 +250,7 @@ def _floor_timings(searches):
     return timings
 
 
-def test_bench_case_search_on_postgresql_too():
+def test_bench_case_search_on_postgresql_too(bench_report, tmp_path):
     """When the suite runs on SQLite, run the same benchmark against PostgreSQL in a subprocess."""
     from django.conf import settings
 
@@ -226,7 +264,8 @@ def test_bench_case_search_on_postgresql_too():
     ):
         print("\n[bench] postgresql: 跳过 — 127.0.0.1:5432 上没有可用的 PostgreSQL")
         pytest.skip("PostgreSQL 不可用")
-    env = dict(os.environ, DATABASE_URL=PG_URL, CASEBANK_BENCH_CHILD="1")
+    figures = tmp_path / "figures.json"  # the child's figures, recorded here with this run's stamp
+    env = dict(os.environ, DATABASE_URL=PG_URL, CASEBANK_BENCH_CHILD="1", BENCH_REPORT_CHILD_OUT=str(figures))
     result = subprocess.run(
         [
             sys.executable,
@@ -250,3 +289,4 @@ def test_bench_case_search_on_postgresql_too():
         else f"\n[bench] postgresql: 运行失败\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
     )
     assert result.returncode == 0, result.stdout[-3000:]
+    bench_report.extend_from_file(figures)

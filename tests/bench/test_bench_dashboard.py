@@ -19,11 +19,12 @@ import psycopg
 
 from tests.bench import helpers
 from tests.bench.helpers import ROOT, bench_env, require_postgres
+from tests.bench.report import scaled
 
 BENCH_DB = os.environ.get(
     "DASHBOARD_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gridacademy_bench_dashboard"
 )
-WORKERS = int(os.environ.get("DASHBOARD_BENCH_WORKERS", 100_000))
+WORKERS = int(os.environ.get("DASHBOARD_BENCH_WORKERS", scaled(100_000, 500)))
 
 
 def _seeded(database_url: str) -> bool:
@@ -35,7 +36,7 @@ def _seeded(database_url: str) -> bool:
         return False
 
 
-def test_bench_dashboard(tmp_path):
+def test_bench_dashboard(tmp_path, bench_report):
     require_postgres(BENCH_DB, "dashboard")
     env = bench_env(BENCH_DB)
     started = time.perf_counter()
@@ -64,3 +65,27 @@ def test_bench_dashboard(tmp_path):
         )
     for module, seconds in result["providers"].items():
         print(f"[bench] dashboard:   provider {module}: {seconds * 1000:.0f} ms")
+    floor_median, _, floor_queries = result["floor"]
+    slowest = max(result["providers"].items(), key=lambda item: item[1], default=("", 0))
+    for key, label, period in (
+        ("quarter", "辖区概览（市级管理者，全市，一个季度）", "page"),
+        ("year", "辖区概览（市级管理者，全市，全年）", "year"),
+    ):
+        median, _, queries = result[period]
+        bench_report.figure(
+            key=f"dashboard.{key}.median",
+            label=label,
+            value=median * 1000,
+            unit="ms",
+            better="lower",
+            database="postgresql",
+            floor=floor_median * 1000,
+            floor_label=f"同一页面不算指标（{floor_queries} 条 SQL）",
+            target=1000,
+            scale=f"{result['workers']:,} 名网格员",
+            note=f"{queries} 条 SQL，3 次取中位数；最慢的提供者 {slowest[0]} {slowest[1] * 1000:.0f} ms",
+            missed_because=(
+                "每条聚合都要扫一遍全市的人员或台账（参训率、年度达标的累计学时 GROUP BY … HAVING、按单位和季度的 "
+                "COUNT(DISTINCT)），还没有按单位和季度预先汇总（见下文“辖区概览”）"
+            ),
+        )

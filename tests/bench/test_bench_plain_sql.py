@@ -29,11 +29,12 @@ from lms.selectors import unread_notification_count
 from lms.services import notification_send
 from lms.sessions import SessionStore
 from tests import plain_sql_twins as twin
+from tests.bench.report import scaled
 from tests.courses.helpers import lessons_of, make_course, one_question_quiz
 
 pytestmark = pytest.mark.django_db
 
-CALLS = int(os.environ.get("PLAIN_SQL_BENCH_CALLS", 500))
+CALLS = int(os.environ.get("PLAIN_SQL_BENCH_CALLS", scaled(500, 20)))
 
 
 def measure(function) -> tuple[int, float]:
@@ -49,7 +50,7 @@ def measure(function) -> tuple[int, float]:
     return pstats.Stats(profile).total_calls, (time.perf_counter() - started) / CALLS * 1e6
 
 
-def test_bench_plain_sql_against_orm_twins(make_worker, city_tree, client):
+def test_bench_plain_sql_against_orm_twins(make_worker, city_tree, client, bench_report):
     worker = make_worker(unit=city_tree["grid_a"], hire_date=timezone.localdate() - dt.timedelta(days=5))
     courses = [make_course(f"课程{n}", lessons=8) for n in range(2)]
     for course in courses:
@@ -108,9 +109,33 @@ def test_bench_plain_sql_against_orm_twins(make_worker, city_tree, client):
     print(
         f"[bench]   {'statement':20} {'SQL calls':>10} {'µs':>7} {'ORM calls':>10} {'µs':>7} {'saved calls':>12} {'µs':>7}"
     )
-    for name, plain, orm in pairs:
+
+    def select_one():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+
+    _, floor_us = measure(select_one)
+    print(f"[bench]   floor: SELECT 1 through a cursor {floor_us:,.1f} µs")
+    for n, (name, plain, orm) in enumerate(pairs):
         (plain_calls, plain_us), (orm_calls, orm_us) = measure(plain), measure(orm)
         print(
             f"[bench]   {name:20} {plain_calls:>10,} {plain_us:>7,.0f} {orm_calls:>10,} {orm_us:>7,.0f} "
             f"{orm_calls - plain_calls:>12,} {orm_us - plain_us:>7,.0f}"
         )
+        for kind, label, value, calls in (
+            ("sql", "手写 SQL", plain_us, plain_calls),
+            ("orm", "ORM 孪生", orm_us, orm_calls),
+        ):
+            bench_report.figure(
+                key=f"plain_sql.{n:02d}_{name.replace(' ', '_')}.{kind}",
+                label=f"{name}：{label}",
+                value=value,
+                unit="µs",
+                better="lower",
+                database=connection.vendor,
+                floor=floor_us,
+                floor_label="游标执行 SELECT 1",
+                scale=f"{CALLS} 次调用的平均",
+                note=f"{calls:,} 次 Python 函数调用",
+            )
