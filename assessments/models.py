@@ -7,7 +7,7 @@ Business rules (scoring, versioning, the attempt state machine) live in `scoring
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -715,7 +715,7 @@ class Attempt(models.Model):
     def percent(self) -> Decimal | None:
         if self.score is None or not self.max_score:
             return None
-        return (self.score * 100 / self.max_score).quantize(Decimal("0.01"))
+        return (self.score * 100 / self.max_score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class Answer(models.Model):

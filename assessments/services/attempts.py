@@ -316,8 +316,9 @@ def finish_grading(attempt: Attempt, now: dt.datetime) -> None:
     attempt.score = quantize(total)
     attempt.state = AttemptState.GRADED
     attempt.graded_at = now
-    pass_mark = attempt.quiz.pass_mark_percent
-    attempt.passed = bool(attempt.max_score) and attempt.score * 100 >= pass_mark * attempt.max_score
+    # The verdict is taken on the percent as shown (two decimals, docs/rules.md §5), the same figure
+    # quiz_passed compares: 40 of 66.67 shows 60.00 % and passes a 60 % mark on both.
+    attempt.passed = attempt.percent is not None and attempt.percent >= attempt.quiz.pass_mark_percent
     attempt.save(update_fields=["score", "state", "graded_at", "passed"])
     occurred_on = timezone.localdate(attempt.submitted_at or now)
     evidence_record_many(

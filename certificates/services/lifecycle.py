@@ -53,6 +53,9 @@ def certificate_reissue(*, certificate: Certificate, actor=None, reason: str = "
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.revoked_on is not None:
             raise CertificateError("已撤销的证书不能换发")
+        if old.valid_until is not None and old.valid_until < today:
+            # A new one keeps 有效期至 (docs/rules.md §8): it cannot start after it ended.
+            raise CertificateError(f"证书已于 {old.valid_until:%Y-%m-%d} 过期，已过期的证书不能换发")
         ctype = old.certificate_type
         serial = (
             serials_reserve(today.year, 1)[0]
@@ -65,7 +68,7 @@ def certificate_reissue(*, certificate: Certificate, actor=None, reason: str = "
             serial_no=serial,
             verification_code=new_verification_code(),
             issued_on=today,
-            valid_until=old.valid_until if old.valid_until is None or old.valid_until >= today else None,
+            valid_until=old.valid_until,
             issuer=old.issuer,
             source=old.source,
             source_label=old.source_label,
