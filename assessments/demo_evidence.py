@@ -264,8 +264,9 @@ def tests(ctx: Context) -> None:
                 graded_at=submitted,
                 score=quantize(total),
                 max_score=maximum,
-                passed=total * 100 >= quiz.pass_mark_percent * maximum,
             )
+            # The verdict on the percent as shown, as finish_grading takes it (docs/rules.md §5).
+            attempt.passed = attempt.percent is not None and attempt.percent >= quiz.pass_mark_percent
             attempts.append(attempt)
             planned.append((attempt, day, rows))
     Attempt.objects.bulk_create(attempts, batch_size=500)
