@@ -66,3 +66,37 @@ def test_phone_takes_a_quiz_with_reload_and_offline(phone_page, live_server, cit
     assert "通过" in page.inner_text("[data-testid=result]")
     attempt.refresh_from_db()
     assert attempt.state == "graded" and attempt.score == 10
+
+
+def test_two_quick_ticks_reach_the_server_in_order(phone_page, live_server, city_tree, make_worker):
+    """Ticking two options of a 多选 fires two saves; if both were on the network at once the server
+    could store them in either order and keep the older "A". While the first is held on the network
+    the page must not send the second; once it returns, "AB" goes out and is what the server keeps."""
+    quiz = make_quiz(time_limit_minutes=20)
+    worker = make_worker(unit=city_tree["grid_a"])
+    page = phone_page
+    login(page, live_server.url, worker.employee_no, "Test@12345")
+    page.goto(f"{live_server.url}/quizzes/{quiz.pk}/")
+    page.click("[data-testid=start]")
+    page.wait_for_selector("#countdown")
+    page.click("#next")
+
+    seen, held = [], []
+
+    def hold_the_first(route):
+        seen.append(route.request.post_data)
+        if not held:
+            held.append(route)  # stays on the network until the test lets it go
+            return
+        route.continue_()
+
+    page.route("**/api/v1/attempts/*/answers/*", hold_the_first)
+    page.check("section.question[data-index='1'] input[value=A]")
+    page.check("section.question[data-index='1'] input[value=B]")
+    page.wait_for_timeout(800)
+    assert len(seen) == 1, seen
+    held[0].continue_()
+    saved(page)
+    assert len(seen) == 2 and '"AB"' in seen[1], seen
+    attempt = Attempt.objects.get()
+    assert Answer.objects.get(attempt=attempt, position=2).response == "AB"

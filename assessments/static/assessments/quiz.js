@@ -67,7 +67,24 @@
 
   function pending() { return Object.keys(store).filter(function (qid) { return store[qid].dirty; }); }
 
+  // One request per question at a time: two PUTs in flight together (two options ticked quickly) can
+  // reach the server in either order, and the older answer would overwrite the newer one. A change
+  // made while one is in flight is sent when it returns.
+  var inflight = {};
   function send(qid) {
+    var running = inflight[qid];
+    if (running) { running.again = true; return running.promise; }
+    var state = { again: false };
+    state.promise = sendNow(qid).then(function (ok) {
+      delete inflight[qid];
+      if (ok && state.again && store[qid] && store[qid].dirty && !closed) return send(qid);
+      return ok;
+    });
+    inflight[qid] = state;
+    return state.promise;
+  }
+
+  function sendNow(qid) {
     var entry = store[qid];
     if (!entry || closed) return Promise.resolve(true);
     var body = { answer: entry.answer };
