@@ -13,6 +13,7 @@ The standing personas (`people`) are the same for every row:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,7 +32,20 @@ DISTRICT_B = "测试市/乙区"
 GRID_B = "测试市/乙区/丙街道/三社区/一网格"
 
 # The personas every row is requested as; `owner` and `peer` come from the row's builder.
-PERSONAS = ("anon", "owner", "peer", "trainee", "mentor", "trainer", "trainer_b", "judge", "hr", "hr_b", "manager", "su")
+PERSONAS = (
+    "anon",
+    "owner",
+    "peer",
+    "trainee",
+    "mentor",
+    "trainer",
+    "trainer_b",
+    "judge",
+    "hr",
+    "hr_b",
+    "manager",
+    "su",
+)
 
 
 def worker(path: str, *codes: str, **kwargs):
@@ -191,10 +205,13 @@ def build_allowance_month(people) -> Target:
 # --- quizzes and attempts --------------------------------------------------------------------------
 
 
+_quiz_numbers = itertools.count(1)
+
+
 def _quiz(**fields):
     from tests.assessments.helpers import ESSAY, SAMPLE, make_quiz
 
-    return make_quiz(questions=[SAMPLE[0], ESSAY], **fields)
+    return make_quiz(title=f"矩阵测验{next(_quiz_numbers)}", questions=[SAMPLE[0], ESSAY], **fields)
 
 
 def build_quiz(people) -> Target:
@@ -408,3 +425,51 @@ def build_signoff(people) -> Target:
     term = _term(people)
     signoff = services.signoff_propose(user=term.mentor.user, term=term, assessment="可以独立上岗")
     return Target({"pk": signoff.pk}, term.mentor.user, _other_mentor().user)
+
+
+# --- courses (rules §4) ----------------------------------------------------------------------------
+
+
+def _course(slug_seed: str):
+    from courses.models import Enrolment
+    from tests.courses.helpers import ensure_page_tree, make_course
+
+    ensure_page_tree()
+    owner, peer = trainee_pair()
+    course = make_course(f"矩阵课程{owner.employee_no}", lessons=1, owner=org(DISTRICT_A))
+    Enrolment.objects.create(worker=owner, course=course)
+    return course, owner, peer
+
+
+def build_course(people) -> Target:
+    """A course of 甲区 with one enrolled trainee (owner); the peer is not enrolled."""
+    course, owner, peer = _course("c")
+    return Target({"pk": course.pk}, owner.user, peer.user)
+
+
+def build_lesson(people) -> Target:
+    course, owner, peer = _course("l")
+    return Target({"pk": course.lessons()[0].pk}, owner.user, peer.user)
+
+
+def build_lesson_slug(people) -> Target:
+    course, owner, peer = _course("s")
+    return Target({"course_slug": course.slug, "lesson_slug": course.lessons()[0].slug}, owner.user, peer.user)
+
+
+def build_training_session(people) -> Target:
+    """A classroom session of 甲区 run by a trainer of 甲区 (owner); the peer is 乙区's trainer."""
+    from courses.models import TrainingSession
+
+    owner, peer = worker(DISTRICT_A, roles.TRAINER), worker(DISTRICT_B, roles.TRAINER)
+    now = timezone.now()
+    session = TrainingSession.objects.create(
+        title="矩阵面授",
+        owner_unit=org(DISTRICT_A),
+        place="会议室",
+        starts_at=now + dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=1, hours=2),
+        capacity=30,
+        created_by=owner.user,
+    )
+    return Target({"pk": session.pk}, owner.user, peer.user)

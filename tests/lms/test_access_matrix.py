@@ -132,7 +132,9 @@ ROWS = [
         "POST",
         **role_page({"trainer": 302, "trainer_b": 302, "su": 302}),
     ),
-    Row("assessments:quiz_bank_export", fx.build_bank_export, **role_page({"trainer": 200, "trainer_b": 200, "su": 200})),
+    Row(
+        "assessments:quiz_bank_export", fx.build_bank_export, **role_page({"trainer": 200, "trainer_b": 200, "su": 200})
+    ),
     Row("assessments:attempt", fx.build_attempt, **only_owner()),
     # Short answers are marked by trainers of the trainee's subtree or judges assigned to them (§5).
     Row("assessments:mark_answer", fx.build_essay_answer, **only_owner(ok=404, trainer=200, su=200)),
@@ -169,7 +171,13 @@ ROWS = [
     # --- mentorship (rules §12): owner is the term's mentor unless the row says mentee ---
     Row("mentorship:term", fx.build_term, **personal()),
     # Ending and reassigning are for the mentee's subtree trainer and HR; a manager sees the term but not the forms.
-    Row("mentorship:term_end", fx.build_term, "POST", fresh=True, **personal(owner=404, manager=404, trainer=OK, hr=OK, su=OK)),
+    Row(
+        "mentorship:term_end",
+        fx.build_term,
+        "POST",
+        fresh=True,
+        **personal(owner=404, manager=404, trainer=OK, hr=OK, su=OK),
+    ),
     Row(
         "mentorship:term_reassign",
         fx.build_term,
@@ -181,14 +189,16 @@ ROWS = [
     Row("mentorship:signoff_new", fx.build_term, **only_owner()),
     # Feedback on the mentor: the mentee of an ended term, once (owner = mentee here).
     Row("mentorship:feedback_new", fx.build_ended_term_for_mentee, **only_owner()),
-    Row("mentorship:signoff", fx.build_signoff, **personal()),
-    # Deciding: only trainers of the mentee's subtree (HR, managers, other trainers, the mentor: 404).
+    # The sign-off review is opened only by trainers of the mentee's subtree (§12 "其他人（人事、管理者、
+    # 其他辖区的培训管理员、导师本人）打开审核一律 404"); the proposing mentor follows its status.
+    # A superuser is not among "these trainers": read strictly, 404.
+    Row("mentorship:signoff", fx.build_signoff, **only_owner(trainer=200)),
     Row(
         "mentorship:signoff_decide",
         fx.build_signoff,
         "POST",
         fresh=True,
-        **only_owner(ok=404, trainer=OK, su=OK),
+        **only_owner(ok=404, trainer=OK),
     ),
     Row("mentorship:session", fx.build_session_of_mentor, **personal()),
     Row("mentorship:session_photo", fx.build_session_of_mentor, **personal()),
@@ -202,6 +212,53 @@ ROWS = [
         "POST",
         fresh=True,
         **only_owner(ok=OK, anon=401),
+    ),
+    # --- courses and classroom sessions (rules §4): owner of a course row is its enrolled trainee ---
+    # Enrolling and completing are a worker's own actions (a refusal is a message and a redirect);
+    # a superuser has no worker record to enrol.
+    Row("courses:course_enrol", fx.build_course, "POST", **{**{p: 302 for p in fx.PERSONAS}, "su": 404}),
+    Row("courses:lesson_complete", fx.build_lesson, "POST", **{**{p: 302 for p in fx.PERSONAS}, "su": 404}),
+    # Reading a lesson needs an enrolment (others are sent to the course page to enrol); trainers read all.
+    Row(
+        "courses:lesson",
+        fx.build_lesson_slug,
+        **{**{p: 302 for p in fx.PERSONAS}, "owner": 200, "trainer": 200, "trainer_b": 200, "su": 200},
+    ),
+    # Assigning: trainers of the course's owner unit subtree.
+    Row("courses:course_assign", fx.build_course, **only_owner(ok=404, trainer=200, su=200)),
+    # A session (owner = its trainer of 甲区, peer = 乙区's trainer) is seen by the people of its unit
+    # and managed (QR codes, attendance) by trainers of that subtree.
+    Row(
+        "courses:session_detail",
+        fx.build_training_session,
+        **{**{p: 200 for p in fx.PERSONAS}, "anon": 302, "peer": 404, "trainer_b": 404, "hr_b": 404, "judge": 404},
+    ),
+    Row(
+        "courses:session_sign_up",
+        fx.build_training_session,
+        "POST",
+        **{**{p: 302 for p in fx.PERSONAS}, "peer": 404, "trainer_b": 404, "hr_b": 404, "judge": 404, "su": 404},
+    ),
+    Row(
+        "courses:session_check",
+        fx.build_training_session,
+        **{
+            **{p: 200 for p in fx.PERSONAS},
+            "anon": 302,
+            "peer": 404,
+            "trainer_b": 404,
+            "hr_b": 404,
+            "judge": 404,
+            "su": 404,
+        },
+    ),
+    Row("courses:session_qr", fx.build_training_session, **only_owner(trainer=200, su=200)),
+    Row("courses:session_qr_svg", fx.build_training_session, **only_owner(trainer=200, su=200)),
+    Row(
+        "courses:session_attendance",
+        fx.build_training_session,
+        "POST",
+        **only_owner(ok=OK, trainer=OK, su=OK),
     ),
 ]
 
@@ -265,7 +322,9 @@ def test_every_id_pattern_is_in_the_matrix():
 def test_a_new_pattern_with_an_id_fails_the_coverage_check():
     # The check itself, fed one made-up pattern beside the real ones.
     fake = ("reports/<int:pk>/secret/", "reports:secret")
-    assert uncovered([*id_patterns(), fake]) == ["reports/<int:pk>/secret/ (reports:secret)"]
+    covered = ("workers/<str:employee_no>/", "worker_detail")
+    exempt = ("admin/pages/<int:page_id>/edit/", "wagtailadmin_pages:edit")
+    assert uncovered([covered, exempt, fake]) == ["reports/<int:pk>/secret/ (reports:secret)"]
     ninja_style = ("api/v1/reports/<report_id>", "api-v1:report")
     assert uncovered([ninja_style]) == ["api/v1/reports/<report_id> (api-v1:report)"]
 
@@ -281,6 +340,29 @@ def test_every_row_names_a_real_url():
     names = {name for _, name in id_patterns()}
     assert not [row.name for row in ROWS if row.name not in names]
     assert not set(EXEMPT) & set(ROWS_BY_NAME)
+
+
+# --- public pages by design: a wrong code or token is 404 -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("certificates:verify", {"code": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
+        ("api-v1:verify_certificate", {"code": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
+        ("assessments:survey_form", {"token": "forged"}),
+        ("assessments:survey_thanks", {"token": "forged"}),
+        ("competitions:big_screen", {"token": "not-the-secret"}),
+        ("competitions:big_screen_json", {"token": "not-the-secret"}),
+    ],
+)
+def test_public_pages_refuse_a_wrong_code(client, db, name, kwargs):
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
+
+
+def test_public_verification_answers_anyone_with_the_right_code(client, people):
+    target = fx.build_certificate(people)
+    assert client.get(reverse("certificates:verify", kwargs=target.kwargs)).status_code == 200
 
 
 # --- the matrix ---------------------------------------------------------------------------------------
