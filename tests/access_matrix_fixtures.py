@@ -473,3 +473,253 @@ def build_training_session(people) -> Target:
         created_by=owner.user,
     )
     return Target({"pk": session.pk}, owner.user, peer.user)
+
+
+# --- casebank: drills, the search log, compilations (rules §6, §10) --------------------------------
+
+_drill_numbers = itertools.count(1)
+
+
+def _drill(judges=None):
+    from tests.casebank.conftest import ensure_site
+    from tests.casebank.helpers import make_drill
+
+    ensure_site()
+    return make_drill(judges=judges, slug=f"matrix-drill-{next(_drill_numbers)}")
+
+
+def build_drill(people) -> Target:
+    return Target({"pk": _drill().pk})
+
+
+def build_drill_run(people) -> Target:
+    """A run of a drill in progress: its runner's own (peer: another trainee of the same grid)."""
+    from casebank import services
+
+    owner, peer = trainee_pair()
+    attempt = services.drill_attempt_start(drill=_drill(), worker=owner)
+    return Target({"attempt_id": attempt.pk}, owner.user, peer.user, data={"step": "S1", "choice": "0"})
+
+
+def build_drill_response(people) -> Target:
+    """A written answer waiting for a mark: owner is the judge named on the drill (rules §1: judges see
+    the drill answers they are assigned), peer a judge not named on it."""
+    from casebank import services
+
+    named, other = worker("测试市", roles.JUDGE), worker("测试市", roles.JUDGE)
+    runner = worker(GRID)
+    drill = _drill(judges=[named.user])
+    attempt = services.drill_attempt_start(drill=drill, worker=runner)
+    services.drill_attempt_choose(attempt=attempt, step_key="S1", choice_index=1)
+    step = services.drill_attempt_respond(attempt=attempt, step_key="S3", text="先道歉，再协助清理。")
+    return Target({"step_id": step.pk}, named.user, other.user)
+
+
+def _case_and_faq():
+    from casebank import services
+    from casebank.models import CaseCategory
+    from tests.casebank.conftest import ensure_site
+
+    ensure_site()
+    services.casebank_defaults_ensure()
+    category = CaseCategory.objects.order_by("pk").first()
+    case, _ = services.case_publish(
+        data=services.CaseData(title="矩阵测试：燃气泄漏疏散", category=category, problem="燃气味道", handling="疏散")
+    )
+    faq, _ = services.faq_save(question="矩阵测试：闻到燃气味怎么办", answer="开窗通风", category=category)
+    return case, faq
+
+
+def _search_log(user, scope):
+    from casebank import services
+
+    return services.search_log_record(user=user, scope=scope, query="燃气", result_count=1)
+
+
+def build_search_open(people) -> Target:
+    """A case search of its searcher (rules §10: only one's own search records an open; peer → 404)."""
+    from casebank.models import SearchScope
+
+    owner, peer = trainee_pair()
+    case, _ = _case_and_faq()
+    log = _search_log(owner.user, SearchScope.CASES)
+    return Target({"log_id": log.pk, "case_id": case.pk}, owner.user, peer.user)
+
+
+def build_faq_helpful(people) -> Target:
+    from casebank.models import SearchScope
+
+    owner, peer = trainee_pair()
+    _, faq = _case_and_faq()
+    log = _search_log(owner.user, SearchScope.FAQS)
+    return Target({"log_id": log.pk, "faq_id": faq.pk}, owner.user, peer.user)
+
+
+def build_api_search_opened(people) -> Target:
+    target = build_search_open(people)
+    return Target(
+        {"search_id": target.kwargs["log_id"]}, target.owner, target.peer, data={"case_id": target.kwargs["case_id"]}
+    )
+
+
+def build_compilation(people) -> Target:
+    """A month's 案例汇编 PDF in private storage (docs/operations.md: 案例汇编给登录用户)."""
+    from casebank.models import CaseCompilation
+
+    compilation = CaseCompilation(month=timezone.localdate().replace(day=1), case_count=1)
+    compilation.file.save("matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    compilation.save()
+    return Target({"pk": compilation.pk})
+
+
+# --- competitions (rules §14) ----------------------------------------------------------------------
+
+_competition_numbers = itertools.count(1)
+
+
+@dataclass
+class Contest:
+    competition: Any
+    knowledge: Any
+    scenario: Any
+    contestant: Any  # a worker entered in this competition (一网格)
+    outsider: Any  # a contestant of another competition (一网格), not entered here
+    chief: Any  # chief judge of panel 1 (甲区, so no recusal), which holds `contestant`
+    other_judge: Any  # a judge on panel 2 of the same round, which holds another contestant
+    entry: Any
+
+
+def _contest(*, entry_mode=None) -> Contest:
+    """A competition organised by 甲区 (so 甲区's trainer manages it and 乙区's does not), open for entry:
+    a knowledge round with its paper, starting in an hour, and a scenario round with two panels."""
+    from assessments.competitions import selectors_boards
+    from assessments.competitions.models import (
+        Competition,
+        Entry,
+        EntryMode,
+        Panel,
+        PanelJudge,
+        PanelSlot,
+        Round,
+        RoundKind,
+    )
+    from assessments.competitions.services import knowledge_round_sync
+    from assessments.competitions.services_knowledge import knowledge_papers_forget
+    from lms.models import OrgLevel
+    from tests.assessments.helpers import make_quiz
+
+    # Boards, access decisions and papers are cached per process by row id: a row's fresh database
+    # may reuse the ids of an earlier test's competition and users.
+    selectors_boards.caches_clear()
+    knowledge_papers_forget()
+    n = next(_competition_numbers)
+    competition = Competition.objects.create(
+        name=f"矩阵比武{n}",
+        organiser_unit=org(DISTRICT_A),
+        entry_mode=entry_mode or EntryMode.OPEN,
+        quota_level=OrgLevel.COMMUNITY,
+        entry_closes_at=timezone.now() + dt.timedelta(days=7),
+    )
+    knowledge = Round.objects.create(
+        competition=competition,
+        order=1,
+        name="知识竞赛",
+        kind=RoundKind.KNOWLEDGE,
+        weight=Decimal("0.4"),
+        max_score=Decimal("100"),
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        duration_minutes=30,
+        quiz=make_quiz(f"矩阵比武{n}试卷"),
+    )
+    knowledge_round_sync(round_=knowledge)
+    scenario = Round.objects.create(
+        competition=competition,
+        order=2,
+        name="情景模拟",
+        kind=RoundKind.SCENARIO,
+        weight=Decimal("0.6"),
+        max_score=Decimal("30"),
+    )
+    contestant, second = worker(GRID), worker(GRID)
+    entry = Entry.objects.create(competition=competition, worker=contestant)
+    second_entry = Entry.objects.create(competition=competition, worker=second)
+    chief, other_judge = worker(DISTRICT_A, roles.JUDGE), worker(DISTRICT_A, roles.JUDGE)
+    for name, judge, slot in (("第一组", chief, entry), ("第二组", other_judge, second_entry)):
+        panel = Panel.objects.create(round=scenario, name=name)
+        PanelJudge.objects.create(panel=panel, judge=judge, is_chief=True)
+        PanelSlot.objects.create(panel=panel, entry=slot, order=1)
+    elsewhere = Competition.objects.create(name=f"矩阵他赛{n}", organiser_unit=org(DISTRICT_A))
+    outsider = worker(GRID)
+    Entry.objects.create(competition=elsewhere, worker=outsider)
+    return Contest(competition, knowledge, scenario, contestant, outsider, chief, other_judge, entry)
+
+
+def build_competition(people) -> Target:
+    """Owner: a contestant; peer: a contestant of another competition of the same organiser."""
+    contest = _contest()
+    return Target({"pk": contest.competition.pk}, contest.contestant.user, contest.outsider.user)
+
+
+def build_api_competition(people) -> Target:
+    target = build_competition(people)
+    return Target({"competition_id": target.kwargs["pk"]}, target.owner, target.peer)
+
+
+def build_quota_competition(people) -> Target:
+    """Entry by unit quota (rules §14.4): 培训管理员 nominate for the communities of their subtree."""
+    from assessments.competitions.models import EntryMode
+
+    contest = _contest(entry_mode=EntryMode.QUOTA)
+    return Target({"pk": contest.competition.pk}, contest.contestant.user, contest.outsider.user)
+
+
+def build_award_job(people) -> Target:
+    """A confirmed award with its certificate job (rules §14.5): the organisers' progress answer."""
+    from assessments.competitions.models import Award, AwardKind
+    from certificates.models import IssuanceJob
+
+    contest = _contest()
+    job = IssuanceJob.objects.create(
+        title="矩阵比武获奖证书",
+        org_unit=org(DISTRICT_A),
+        certificate_type_id=_type_id("AWARD"),
+        issued_on=timezone.localdate(),
+        created_by=people["trainer"],
+        status=IssuanceJob.Status.DONE,
+    )
+    Award.objects.create(
+        competition=contest.competition,
+        entry=contest.entry,
+        kind=AwardKind.values[0],
+        title="一等奖",
+        rank=1,
+        confirmed_at=timezone.now(),
+        issuance_job=job,
+    )
+    return Target({"pk": contest.competition.pk, "job_id": job.pk}, contest.contestant.user, contest.outsider.user)
+
+
+def build_judged_round(people) -> Target:
+    """A scenario round. Owner: the chief judge of panel 1; peer: the judge of panel 2 (rules §14.1:
+    a judge sees and scores only their own panel)."""
+    contest = _contest()
+    return Target({"round_id": contest.scenario.pk}, contest.chief.user, contest.other_judge.user)
+
+
+def build_score_sheet(people) -> Target:
+    """A judge's score sheet for a contestant of panel 1: owner its chief judge, peer panel 2's judge."""
+    contest = _contest()
+    return Target(
+        {"round_id": contest.scenario.pk, "entry_id": contest.entry.pk}, contest.chief.user, contest.other_judge.user
+    )
+
+
+def build_paper(people) -> Target:
+    """The knowledge round's waiting room (rules §14.7): the contestant's; peer: a contestant of another
+    competition."""
+    contest = _contest()
+    return Target({"round_id": contest.knowledge.pk}, contest.contestant.user, contest.outsider.user)
+
+
+def big_screen_token(people) -> str:
+    return _contest().competition.board_token

@@ -81,6 +81,19 @@ def role_page(allowed: dict[str, Any], other=404, anon=302):
     return cells
 
 
+def contest_seen(status, anon=302, **overrides):
+    """A competition organised by 甲区 (rules §14.1): seen by everyone of 甲区, by every trainer and judge
+    and by the superuser; 乙区's HR (neither trainer nor judge, not of 甲区) gets 404."""
+    cells = {p: status for p in fx.PERSONAS}
+    cells.update(anon=anon, hr_b=404)
+    return {**cells, **overrides}
+
+
+def organisers(ok=200, **overrides):
+    """The organisers of a competition of 甲区 (rules §14.1): 甲区's trainer and the superuser."""
+    return only_owner(ok=404, **{"trainer": ok, "su": ok, **overrides})
+
+
 ALL_WORKERS = ("trainee", "mentor", "trainer", "trainer_b", "judge", "hr", "hr_b", "manager")
 
 ROWS = [
@@ -260,6 +273,57 @@ ROWS = [
         "POST",
         **only_owner(ok=OK, trainer=OK, su=OK),
     ),
+    # --- casebank: drills (rules §1, §6), the search log (§10), the monthly compilation ---
+    # Starting a drill is anyone's (a refusal is a message and a redirect back to the drill).
+    Row("casebank:drill_start", fx.build_drill, "POST", **role_page({p: 302 for p in ALL_WORKERS + ("su",)})),
+    # A run is stepped by its runner alone; it is read by the runner and the staff of the runner's subtree.
+    Row("casebank:drill_step", fx.build_drill_run, "POST", **only_owner(ok=302)),
+    Row("casebank:drill_result", fx.build_drill_run, **personal()),
+    # A written answer is marked by the judges named on the drill and the trainers of the runner's
+    # subtree (never a judge not named on it: the `judge` column and the peer).
+    Row("casebank:judge_step", fx.build_drill_response, **only_owner(trainer=200, su=200)),
+    # §10: "只能记本人的检索，别人的检索编号 404 且不改任何记录" — the superuser included.
+    Row("casebank:search_open", fx.build_search_open, **only_owner(ok=302)),
+    Row("casebank:faq_helpful", fx.build_faq_helpful, "POST", **only_owner(ok=302)),
+    Row("api-v1:case_search_opened", fx.build_api_search_opened, "POST", **only_owner(ok=200, anon=401)),
+    # 案例汇编 is for every signed-in user (docs/operations.md); it is private only against anonymous visitors.
+    Row(
+        "casebank:compilation_download",
+        fx.build_compilation,
+        **role_page({p: 200 for p in ALL_WORKERS + ("su",)}),
+    ),
+    # --- competitions (rules §14). The competition is 甲区's: its trainer and the superuser organise it.
+    # owner = a contestant, peer = a contestant of another competition of 甲区 ---
+    # §14.1: trainers, judges and the superuser see every competition; others those of their units.
+    Row("competitions:detail", fx.build_competition, **contest_seen(200)),
+    Row("competitions:board", fx.build_competition, **contest_seen(200)),
+    Row("competitions:board_json", fx.build_competition, **contest_seen(200, anon=401)),
+    Row("api-v1:leaderboard", fx.build_api_competition, **contest_seen(200, anon=401)),
+    # Entering and withdrawing answer with a message and a redirect; a superuser has no worker record.
+    Row("competitions:enter", fx.build_competition, "POST", **contest_seen(302, su=404)),
+    Row("competitions:withdraw", fx.build_competition, "POST", **contest_seen(302, su=404)),
+    Row("competitions:manage", fx.build_competition, **organisers()),
+    Row("competitions:entrants", fx.build_competition, **organisers()),
+    Row("competitions:promote", fx.build_competition, "POST", **organisers(302)),
+    Row("competitions:awards", fx.build_competition, **organisers()),
+    Row("competitions:award_job_status", fx.build_award_job, **organisers()),
+    Row("competitions:results_xlsx", fx.build_competition, **organisers()),
+    Row("competitions:results_pdf", fx.build_competition, **organisers()),
+    # §14.4: a quota is filled by trainers of the units' subtree (乙区's trainer has no unit in 甲区).
+    Row("competitions:nominate", fx.build_quota_competition, **organisers()),
+    # Rounds (owner = chief judge of panel 1, peer = chief judge of panel 2 of the same round).
+    Row("competitions:panels", fx.build_judged_round, **organisers()),
+    Row("competitions:round_publish", fx.build_judged_round, **organisers()),
+    Row("competitions:scores_import", fx.build_judged_round, **organisers()),
+    # §14.3: closing is the round's chief judges' and the organisers'; reviews are the chief judges'.
+    Row("competitions:round_close", fx.build_judged_round, **organisers(peer=200, owner=200)),
+    Row("competitions:reviews", fx.build_judged_round, **only_owner(peer=200)),
+    # A judge sees the round's page for their own panel, and a sheet only for a contestant of it (§14.1).
+    Row("competitions:judge_round", fx.build_judged_round, **only_owner(peer=200)),
+    Row("competitions:judge_entry", fx.build_score_sheet, **only_owner()),
+    # §14.7: the waiting room and its clock are the competition's contestants' alone.
+    Row("competitions:paper", fx.build_paper, **only_owner()),
+    Row("competitions:paper_clock", fx.build_paper, **only_owner()),
 ]
 
 ROWS_BY_NAME = {row.name: row for row in ROWS}
@@ -360,6 +424,16 @@ def test_public_pages_refuse_a_wrong_code(client, db, name, kwargs):
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["competitions:big_screen", "competitions:big_screen_json"])
+@pytest.mark.parametrize("persona", ["anon", "trainee", "hr_b", "su"])
+def test_big_screen_answers_anyone_with_the_right_token(client, people, name, persona):
+    # §14.6: the screen opens by the competition's secret link, without logging in; any account too.
+    token = fx.big_screen_token(people)
+    if people[persona] is not None:
+        client.force_login(people[persona])
+    assert client.get(reverse(name, kwargs={"token": token})).status_code == 200
+
+
 def test_public_verification_answers_anyone_with_the_right_code(client, people):
     target = fx.build_certificate(people)
     assert client.get(reverse("certificates:verify", kwargs=target.kwargs)).status_code == 200
@@ -371,7 +445,7 @@ def test_public_verification_answers_anyone_with_the_right_code(client, people):
 def _request(client, method, url, data):
     if method == "GET":
         return client.get(url)
-    if method == "POST":
+    if method == "POST" and not url.startswith("/api/"):
         return client.post(url, data)
     return client.generic(method, url, data=json.dumps(data or {}), content_type="application/json")
 
