@@ -45,7 +45,10 @@ def verify(request, code: str):
     return render(request, "certificates/verify.html", {"v": selectors.verification_view(certificate)})
 
 
+@login_required
 def certificate_pdf(request, code: str):
+    """The PDF: its holder, and HR of the holder's subtree; anyone not logged in is sent to log in
+    (docs/rules.md §2: private files only through pages that check who is asking)."""
     certificate = get_object_or_404(selectors.certificates_downloadable_by(request.user), verification_code=code)
     name = services.certificate_pdf_ensure(certificate=certificate)
     return private_file_response(name, filename=f"证书-{certificate.serial_no}.pdf", content_type="application/pdf")

@@ -29,24 +29,21 @@ def _ancestor_ids(worker) -> list[int]:
 
 
 def visible_q(user) -> Q:
-    """Competitions a user may see: open to their unit (全市, or organised by a unit above them),
-    entered, judged by them, or managed by them; superusers see all."""
+    """Competitions a user may see (docs/rules.md §14.1): trainers, judges and superusers all; others
+    those open to their unit (全市, or organised by a unit above them), entered or judged by them."""
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
-    if user.is_superuser:
-        return Q()
+    if user.is_superuser or roles.has_role(user, roles.TRAINER, roles.JUDGE):
+        return Q()  # rules §14.1: 培训管理员、评委和超级管理员看到全部比赛
     worker = worker_of(user)
     if worker is None:
         return Q(pk__in=[])
-    q = (
+    return (
         Q(organiser_unit__isnull=True)
         | Q(organiser_unit_id__in=_ancestor_ids(worker))
         | Q(pk__in=Entry.objects.filter(worker=worker).values("competition_id"))
         | Q(pk__in=PanelJudge.objects.filter(judge=worker).values("panel__round__competition_id"))
     )
-    if roles.has_role(user, roles.TRAINER):
-        q |= Q(organiser_unit__path__startswith=worker.org_unit.path)
-    return q
 
 
 def visible_competitions(user):

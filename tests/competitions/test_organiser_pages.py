@@ -83,12 +83,18 @@ def test_list_shows_what_each_role_may_see(client, contest, make_worker):
     # entered elsewhere: visible even outside the organiser's subtree
     Entry.objects.create(competition=local, worker=outsider)
     assert local.name in client.get(reverse("competitions:list")).content.decode()
-    # a district trainer manages the competitions of their subtree
+    # a district trainer sees every competition (rules §14.1) but manages only those of their subtree
     trainer = make_worker(unit=district, role_codes=(roles.TRAINER,), employee_no="PX5")
     client.force_login(trainer.user)
     body = client.get(reverse("competitions:list")).content.decode()
-    assert local.name in body and other.name not in body
+    assert local.name in body and other.name in body
     assert reverse("competitions:manage", args=[local.pk]) in body
+    assert reverse("competitions:manage", args=[other.pk]) not in body
+    # so does a judge on no panel of it
+    judge = make_worker(unit=district, role_codes=(roles.JUDGE,), employee_no="PW5")
+    client.force_login(judge.user)
+    body = client.get(reverse("competitions:list")).content.decode()
+    assert local.name in body and other.name in body
 
 
 def test_detail_of_a_competition_not_visible_is_404(client, make_worker):
