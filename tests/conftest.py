@@ -24,6 +24,10 @@ def stray_connections_closed(django_db_setup, django_db_blocker):
     yield
     if connection.vendor != "postgresql":
         return
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        # No test of this run asked for the database (tests/journeys alone: the site has its own), so
+        # pytest-django never created the test database and there is nothing to end.
+        return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
