@@ -17,23 +17,28 @@ def shell_json(site, code: str):
     return json.loads(shell(site, code).strip().splitlines()[-1])
 
 
-def make_worker(
-    site, employee_no: str, name: str, *, like: str = "wg0003", roles: tuple[str, ...] = ("trainee",), hire=None
-) -> None:
-    """A worker with the demo password in the same grid as the demo worker `like` (setup, not a
-    journey step: the journeys start where the person already has an account)."""
-    hire_code = f"dt.date.fromisoformat({hire!r})" if hire else "None"
+def make_workers(site, people: list[dict]) -> None:
+    """Workers with the demo password, each in the same grid as the demo worker `like` (setup, not
+    a journey step: the journeys start where the people already have accounts). Each dict has
+    employee_no, name, like, and optionally roles (default trainee) and hire (YYYY-MM-DD). One shell
+    for all of them: every shell is a new process on a busy machine."""
     shell(
         site,
-        "import datetime as dt\n"
+        "import datetime as dt, json\n"
         "from lms.models import Worker\n"
         "from lms.services import worker_create\n"
         "from tests.demo_server import DEMO_PASSWORD\n"
-        f"unit = Worker.objects.get(employee_no={like!r}).org_unit\n"
-        f"if not Worker.objects.filter(employee_no={employee_no!r}).exists():\n"
-        f"    worker_create(employee_no={employee_no!r}, name={name!r}, org_unit=unit, role_codes={list(roles)!r},"
-        f" hire_date={hire_code}, password=DEMO_PASSWORD)\n",
+        f"for p in json.loads({json.dumps(people, ensure_ascii=False)!r}):\n"
+        "    if Worker.objects.filter(employee_no=p['employee_no']).exists():\n"
+        "        continue\n"
+        "    worker_create(employee_no=p['employee_no'], name=p['name'],"
+        " org_unit=Worker.objects.get(employee_no=p['like']).org_unit, role_codes=p.get('roles', ['trainee']),"
+        " hire_date=dt.date.fromisoformat(p['hire']) if p.get('hire') else None, password=DEMO_PASSWORD)\n",
     )
+
+
+def make_worker(site, employee_no: str, name: str, *, like: str = "wg0003", **options) -> None:
+    make_workers(site, [{"employee_no": employee_no, "name": name, "like": like, **options}])
 
 
 def number(text: str) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from tests.journeys.steps_b import make_worker
+from tests.journeys.steps_b import make_workers
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,11 @@ def test_hr_imports_qualifications_computes_approves_and_exports(journey_site, a
     month = previous_month(dt.date.today())
     first = month
     mid = first + dt.timedelta(days=14)
-    for no, name in (("jba0001", "津贴甲"), ("jba0002", "津贴乙"), ("jba0003", "津贴丙")):
-        make_worker(journey_site, no, name, like="wg0005", hire="2020-03-01")
+    holders = (("jba0001", "津贴甲"), ("jba0002", "津贴乙"), ("jba0003", "津贴丙"))
+    make_workers(
+        journey_site,
+        [{"employee_no": no, "name": name, "like": "wg0005", "hire": "2020-03-01"} for no, name in holders],
+    )
 
     # 甲 holds two of the SW series: only the higher (SW-2) is paid. 乙 holds two kinds: both paid.
     # 丙's SW-3 runs out in the middle of the month and the ERS starts after its first day: nothing.
