@@ -142,13 +142,18 @@ def test_competition_from_knowledge_round_to_award_certificates(journey_site, ac
     set_up(journey_site, tmp_path)
     order = expected_order()
 
-    # Three contestants on their phones; the organiser at a desk.
+    # Three contestants on their phones, already on the competition's leaderboard page; the
+    # organiser at a desk.
     contestants = {no: actors.log_in(no) for no in CONTESTANTS}
+    for page in contestants.values():
+        page.goto(base + "/competitions/")
+        page.get_by_role("link", name=NAME).first.click()
+        page.get_by_test_id("board-link").click()
     organiser = actors.log_in("px001", phone=False)
 
     # The organiser opens the knowledge round: the same definition with a start time, uploaded on
     # 导入比赛定义 (the trainer guide's way to define a round without the admin).
-    starts = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=40)
+    starts = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=25)
     upload = tmp_path / "open.json"
     upload.write_text(json.dumps(definition(starts.isoformat(sep=" ")), ensure_ascii=False), encoding="utf-8")
     organiser.goto(base + "/competitions/import/")
@@ -156,11 +161,9 @@ def test_competition_from_knowledge_round_to_award_certificates(journey_site, ac
     organiser.get_by_role("button", name="导入").click()
     assert organiser.get_by_test_id("problems").count() == 0, organiser.get_by_test_id("problems").inner_text()
 
-    # Each contestant finds the competition and waits in the room: a countdown, no question yet.
+    # Each contestant enters the waiting room: a countdown by the server's clock, no question yet.
     for page in contestants.values():
-        page.goto(base + "/competitions/")
-        page.get_by_role("link", name=NAME).first.click()
-        page.get_by_role("link", name="排行榜").first.click()
+        page.reload()
         page.get_by_test_id("paper-link").click()
         expect(page.get_by_test_id("countdown")).to_be_visible()
         assert "入户走访" not in page.content()
