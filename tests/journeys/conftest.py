@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM_ARGS
+from tests.browser import CHROMIUM_ARGS, login
 from tests.demo_server import DEMO_PASSWORD, ROOT, demo_site
 from tests.services import service_missing
 
@@ -97,21 +97,13 @@ class Actors:
     def log_in(self, username: str, password: str = DEMO_PASSWORD, *, phone: bool = True):
         """A page signed in as `username`; asserts the login went through (no login form left)."""
         page = self.new_page(username, phone=phone)
-        log_in_page(page, self.base, username, password)
+        login(page, self.base, username, password)
         assert "/login/" not in page.url, f"{username} 未能登录：{page.url}"
         return page
 
     def close(self) -> None:
         for context in self.contexts:
             context.close()
-
-
-def log_in_page(page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.journeys.conftest import log_in_page
+from tests.browser import login
 
 # A grid of the demo's 临江市 (rs001 and px001 see the whole city).
 GRID = "临江市/江北区/滨江街道/春晖社区/第一网格"
@@ -75,7 +75,7 @@ def import_workers_on_page(page, base: str, rows: list[dict]) -> str:
 def first_login(actors, employee_no: str, initial_password: str, *, phone: bool = True):
     """Log in with the initial password; the site insists on a new one; set it. Returns the page."""
     page = actors.new_page(employee_no, phone=phone)
-    log_in_page(page, actors.base, employee_no, initial_password)
+    login(page, actors.base, employee_no, initial_password)
     assert "/password/set/" in page.url, f"首次登录没有要求设置密码：{page.url}"
     assert "您正在使用初始密码登录" in page.locator("body").inner_text()
     page.fill("#id_new_password1", NEW_PASSWORD)
