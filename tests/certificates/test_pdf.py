@@ -74,4 +74,6 @@ def test_pdf_access_by_role(client, people, media):
         client.force_login(people[who].user)
         assert client.get(url).status_code == status, who
     client.logout()
-    assert client.get(url).status_code == 404
+    # Not logged in: sent to log in, like every other private download (docs/rules.md §2).
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/login/")

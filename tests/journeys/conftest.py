@@ -56,8 +56,11 @@ def journey_site():
         yield site
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One browser per journey module, not per session: Playwright's sync API keeps its event loop
+    in this thread and the async-safety switch below is lifted only while it runs, so the tests that
+    come after the journeys (and the subprocesses they start) see neither."""
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
