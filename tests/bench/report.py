@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import socket
 import sqlite3
 import subprocess
@@ -306,12 +307,19 @@ def _write_locked(json_path: Path, md_path: Path, stamp: dict, figures: list[Fig
     data = merge(old, stamp, figures)
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     text = md_path.read_text(encoding="utf-8") if md_path.exists() else f"# 基准数据\n\n{START}\n{END}\n"
-    if START not in text or END not in text:
-        text = text.rstrip("\n") + f"\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    md_path.write_text(head + START + "\n" + render_tables(data) + "\n" + END + tail, encoding="utf-8")
+    md_path.write_text(with_tables(text, render_tables(data)), encoding="utf-8")
     return json_path, md_path
+
+
+# The markers count only on lines of their own: the prose may name them in backquotes.
+MARKED_BLOCK = re.compile(rf"^{re.escape(START)}$.*?^{re.escape(END)}$", re.M | re.S)
+
+
+def with_tables(text: str, tables: str) -> str:
+    block = f"{START}\n{tables}\n{END}"
+    if MARKED_BLOCK.search(text):
+        return MARKED_BLOCK.sub(lambda _: block, text, count=1)
+    return text.rstrip("\n") + f"\n\n{block}\n"
 
 
 def report_dir() -> Path:
